@@ -1,0 +1,116 @@
+"""The Joint Operations Planner: create_app() builds the Flask application."""
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from planner.config import Config
+from planner.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+
+def _select_locale():
+    from flask import has_request_context
+
+    if not has_request_context():
+        return "en"
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale:
+        return current_user.locale
+    from flask import current_app
+
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+
+
+def create_app(config=None):
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_object(config or Config())
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(__import__("pathlib").Path(__file__).resolve().parent.parent / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    bootstrap.init_app(app)
+
+    _import_models()
+    from planner.core import notifications, security
+
+    notifications.init_app(app)
+    security.init_app(app)
+
+    from planner.auth.views import bp as auth_bp
+    from planner.audit.views import bp as audit_bp
+    from planner.operations.views import bp as operations_bp
+    from planner.organisations.views import bp as organisations_bp
+    from planner.vocab.views import bp as vocab_bp
+    from planner.api import bp as api_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(operations_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(audit_bp)
+    app.register_blueprint(vocab_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)
+
+    from planner.cli import register_cli
+
+    register_cli(app)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _import_models():
+    """Every model module, so that metadata (and Alembic) knows every table."""
+    import planner.auth.models  # noqa: F401
+    import planner.core.audit  # noqa: F401
+    import planner.core.notifications  # noqa: F401
+    import planner.operations.models  # noqa: F401
+    import planner.organisations.models  # noqa: F401
+    import planner.participants.models  # noqa: F401
+    import planner.vocab.models  # noqa: F401
+
+
+def _register_error_pages(app):
+    from planner.core.errors import PlannerError
+
+    def wants_json():
+        return request.path.startswith("/api/")
+
+    @app.errorhandler(PlannerError)
+    def planner_error(exc):
+        db.session.rollback()
+        if wants_json():
+            return jsonify(exc.to_json()), exc.status
+        return render_template("errors/error.html", status=exc.status, message=exc.message, errors=exc.errors), exc.status
+
+    for status, message in (
+        (400, _("The request could not be understood.")),
+        (401, _("Authentication is required.")),
+        (403, _("You may not do this.")),
+        (404, _("Not found.")),
+        (405, _("This method is not allowed here.")),
+        (409, _("Conflict.")),
+        (413, _("The upload is too large.")),
+        (500, _("Something went wrong on our side. Nothing was saved.")),
+    ):
+        def handler(exc, status=status, message=message):
+            if status == 500:
+                db.session.rollback()
+            text = getattr(exc, "description", None) if status in (400, 413) else None
+            if wants_json():
+                return jsonify({"error": str(text or message)}), status
+            return render_template("errors/error.html", status=status, message=text or message, errors={}), status
+
+        app.register_error_handler(status, handler)
+
+
+def _register_template_helpers(app):
+    from planner.core.permissions import has_permission
+
+    @app.context_processor
+    def helpers():
+        return {"has_permission": lambda perm: has_permission(current_user, perm)}
+
+    @app.template_filter("dt")
+    def format_datetime(value, fmt="%Y-%m-%d %H:%M"):
+        return value.strftime(fmt) + " UTC" if value else ""

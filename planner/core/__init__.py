@@ -1,0 +1,1 @@
+"""Knows no feature: errors, permissions, audit, notifications, time, security headers."""

@@ -1,0 +1,146 @@
+"""Demo data: a believable year of work, so that a newcomer sees the product at work (`planner seed-demo`).
+Every operation is built through the same services as the pages, so the demo obeys every rule."""
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from planner.auth.models import User
+from planner.auth.services import create_user, issue_token
+from planner.core.clock import utcnow
+from planner.extensions import db
+from planner.operations.services import create_operation, take_transition
+from planner.organisations.services import load_reference_organisations, resolve_organisation_code
+from planner.participants.models import Participation
+
+DEMO_PASSWORD = "demo-password-2026"
+
+# (email, name, organisation, role)
+DEMO_USERS = [
+    ("admin@planner.example", "Ada Admin", "CCWP", "admin"),
+    ("secretariat@ccwp.example", "Sofia Secretariat", "CCWP", "secretariat"),
+    ("coordinator@customs.lt.example", "Lina Coordinator", "LT", "coordinator"),
+    ("ncp@customs.lt.example", "Jonas Contact-Point", "LT", "contact_point"),
+    ("officer@customs.lt.example", "Rasa Officer", "LT", "officer"),
+    ("coordinator@customs.pl.example", "Piotr Coordinator", "PL", "coordinator"),
+    ("ncp@customs.pl.example", "Anna Contact-Point", "PL", "contact_point"),
+    ("officer@customs.pl.example", "Marek Officer", "PL", "officer"),
+    ("coordinator@customs.nl.example", "Daan Coordinator", "NL", "coordinator"),
+    ("ncp@customs.nl.example", "Eva Contact-Point", "NL", "contact_point"),
+    ("coordinator@customs.de.example", "Jan Coordinator", "DE", "coordinator"),
+    ("ncp@customs.de.example", "Greta Contact-Point", "DE", "contact_point"),
+    ("ncp@customs.lv.example", "Ilze Contact-Point", "LV", "contact_point"),
+    ("ncp@customs.ua.example", "Olena Contact-Point", "UA", "contact_point"),
+    ("coordinator@olaf.example", "Oscar Coordinator", "OLAF", "coordinator"),
+    ("analyst@olaf.example", "Olga Analyst", "OLAF", "analyst"),
+    ("observer@europol.example", "Erik Observer", "EUROPOL", "observer"),
+]
+
+
+def demo_logins():
+    return [(email, role, org) for email, _name, org, role in DEMO_USERS]
+
+
+def _user(email):
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def _accept(operation, code, actor, now, role="participant"):
+    org = resolve_organisation_code(code)
+    p = operation.participation_of(org.id)
+    if p is None:
+        p = Participation(organisation=org, role=role, invited_at=now, invited_by_id=actor.id)
+        operation.participations.append(p)
+    p.status, p.answered_at, p.answered_by_id = "accepted", now, actor.id
+    db.session.flush()
+
+
+def _invite(operation, code, actor, now, respond_by):
+    org = resolve_organisation_code(code)
+    operation.participations.append(
+        Participation(organisation=org, role="participant", status="invited", invited_at=now,
+                      invited_by_id=actor.id, respond_by=respond_by)
+    )
+    db.session.flush()
+
+
+def seed_demo(now=None):
+    now = now or utcnow()
+    year = now.year
+    load_reference_organisations()
+    for email, name, org, role in DEMO_USERS:
+        if _user(email) is None:
+            create_user(None, {"email": email, "name": name, "organisation": org, "role": role,
+                               "password": DEMO_PASSWORD})
+    db.session.flush()
+    lt, pl, nl = _user("coordinator@customs.lt.example"), _user("coordinator@customs.pl.example"), \
+        _user("coordinator@customs.nl.example")
+    de, sec = _user("coordinator@customs.de.example"), _user("secretariat@ccwp.example")
+
+    def at(days):
+        return now - timedelta(days=days)
+
+    # 1. AMBER SHIELD (LT, OLAF co-organising): cigarettes by road and rail on the eastern border, operational.
+    amber = create_operation(lt, {"code_name": "AMBER SHIELD", "year": year, "lead": "LT", "co_organisers": ["OLAF"],
+                                  "summary": "Cigarette smuggling by road and rail across the eastern land border "
+                                             "(BY/RU → LT, LV, PL → DE, NL)."}, now=at(200))
+    take_transition(lt, amber, "submit", now=at(190))
+    take_transition(sec, amber, "approve", "Approved at the working-party meeting.", now=at(170))
+    for code in ("PL", "LV", "DE"):
+        _accept(amber, code, lt, at(160))
+    _accept(amber, "EUROPOL", lt, at(160), role="observer")
+    _invite(amber, "UA", lt, at(150), respond_by=(now + timedelta(days=7)).date())
+    take_transition(lt, amber, "start", now=at(10))
+
+    # 2. NORTH STAR (NL): sea containers into the North Sea ports, planning.
+    north = create_operation(nl, {"code_name": "NORTH STAR", "year": year, "lead": "NL",
+                                  "summary": "Cocaine in deep-sea containers from South America into North Sea ports."},
+                             now=at(120))
+    take_transition(nl, north, "submit", now=at(110))
+    take_transition(sec, north, "approve", now=at(95))
+    _accept(north, "DE", nl, at(90))
+    _invite(north, "LT", nl, at(60), respond_by=(now + timedelta(days=14)).date())
+
+    # 3. SILENT RIVER (PL): submitted, waiting for the working party.
+    silent = create_operation(pl, {"code_name": "SILENT RIVER", "year": year, "lead": "PL",
+                                   "summary": "Counterfeit medicines in postal and express-courier parcels."},
+                              now=at(40))
+    take_transition(pl, silent, "submit", now=at(30))
+
+    # 4. GREY HERON (DE): a draft returned once by the secretariat.
+    heron = create_operation(de, {"code_name": "GREY HERON", "year": year, "lead": "DE",
+                                  "summary": "Illicit fuel by road from the Western Balkans."}, now=at(50))
+    take_transition(de, heron, "submit", now=at(45))
+    take_transition(sec, heron, "return", "Section on routes: name the border crossings of interest.", now=at(35))
+
+    # 5. LAST HARBOUR (LT, last year): closed.
+    harbour = create_operation(lt, {"code_name": "LAST HARBOUR", "year": year - 1, "lead": "LT",
+                                    "summary": "Water-pipe tobacco in sea containers through the Baltic ports."},
+                               now=at(500))
+    take_transition(lt, harbour, "submit", now=at(490))
+    take_transition(sec, harbour, "approve", now=at(470))
+    _accept(harbour, "PL", lt, at(460))
+    _accept(harbour, "LV", lt, at(460))
+    take_transition(lt, harbour, "start", now=at(400))
+    take_transition(lt, harbour, "end", now=at(390))
+    take_transition(lt, harbour, "evaluate", now=at(300))
+    take_transition(lt, harbour, "close", "Final report sent to the working party.", now=at(250))
+
+    # 6. PAPER LANTERN (PL): post-operational; and 7. DRY DOCK (NL): cancelled in planning.
+    lantern = create_operation(pl, {"code_name": "PAPER LANTERN", "year": year, "lead": "PL",
+                                    "summary": "Counterfeit goods in air cargo from East Asia."}, now=at(150))
+    take_transition(pl, lantern, "submit", now=at(145))
+    take_transition(sec, lantern, "approve", now=at(130))
+    _accept(lantern, "LT", pl, at(120))
+    _accept(lantern, "NL", pl, at(120))
+    take_transition(pl, lantern, "start", now=at(60))
+    take_transition(pl, lantern, "end", now=at(50))
+
+    dock = create_operation(nl, {"code_name": "DRY DOCK", "year": year, "lead": "NL",
+                                 "summary": "Waste shipments misdeclared as second-hand goods."}, now=at(100))
+    take_transition(nl, dock, "submit", now=at(98))
+    take_transition(sec, dock, "approve", now=at(90))
+    take_transition(nl, dock, "cancel", "The participating ports could not commit staff this year.", now=at(80))
+
+    issue_token(_user("ncp@customs.lt.example"), "LT national seizure system (demo)", ["read", "write_results"],
+                organisation=resolve_organisation_code("LT"))
+    db.session.flush()

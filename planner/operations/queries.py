@@ -1,0 +1,49 @@
+"""What a user may see of operations: one query layer for pages, the API and exports."""
+from sqlalchemy import and_, exists, or_, select
+
+from planner.core.enums import Role
+from planner.core.errors import NotFound
+from planner.extensions import db
+from planner.operations.access import operation_access
+from planner.operations.models import Operation
+from planner.participants.models import Participation, ParticipationStatus
+
+VISIBLE_STATUSES = (ParticipationStatus.ACCEPTED.value, ParticipationStatus.INVITED.value)
+
+
+def visible_operations(user):
+    """A select of the operations `user` may see at least the summary of. Declined, withdrawn or
+    uninvolved organisations see nothing; the secretariat and admins see every operation."""
+    stmt = select(Operation)
+    if Role(user.role) in (Role.SECRETARIAT, Role.ADMIN):
+        return stmt
+    involved = exists().where(
+        and_(
+            Participation.operation_id == Operation.id,
+            Participation.organisation_id == user.organisation_id,
+            Participation.status.in_(VISIBLE_STATUSES),
+        )
+    )
+    return stmt.where(involved)
+
+
+def filter_operations(stmt, year=None, state=None, q=None):
+    if year:
+        stmt = stmt.where(Operation.year == year)
+    if state:
+        stmt = stmt.where(Operation.state == state)
+    if q:
+        like = f"%{q.strip()}%"
+        stmt = stmt.where(or_(Operation.code_name.ilike(like), Operation.reference.ilike(like)))
+    return stmt
+
+
+def get_visible_operation(user, operation_id):
+    """The operation with its access for `user`, or NotFound (404) when the user may not see it at all."""
+    operation = db.session.get(Operation, operation_id) if isinstance(operation_id, int) else None
+    if operation is None:
+        raise NotFound("No such operation.")
+    access = operation_access(user, operation)
+    if not access.sees_operation:
+        raise NotFound("No such operation.")
+    return operation, access

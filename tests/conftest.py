@@ -1,0 +1,103 @@
+"""Test fixtures: one application per session; every test starts from reference data only.
+PLANNER_TEST_DATABASE_URL chooses the database (default: SQLite in memory)."""
+import os
+
+import pytest
+from sqlalchemy import text
+
+from planner import create_app
+from planner.config import TestingConfig
+from planner.core import clock
+from planner.extensions import db
+from tests.factories import PASSWORD, Factory
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    os.environ.setdefault("PLANNER_SECRET_KEY", "test-secret-key")
+    app = create_app(TestingConfig(instance_dir=instance))
+    with app.app_context():
+        db.drop_all()
+        _drop_alembic_version()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+
+
+def _drop_alembic_version():
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def _purge():
+    """Empty every table (fast on both databases), leaving the schema in place."""
+    db.session.remove()
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(app):
+    with app.app_context():
+        _purge()
+        from planner.organisations.services import load_reference_organisations
+        from planner.vocab.services import load_vocabularies
+
+        load_reference_organisations()
+        load_vocabularies()
+        db.session.commit()
+    clock.freeze(None)
+    yield
+    clock.freeze(None)
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def factory(app_ctx):
+    return Factory()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client):
+    """login(user) logs the test client in through the real login form."""
+
+    def do_login(user, password=PASSWORD):
+        client.get("/logout")  # harmless when not logged in
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return do_login
+
+
+@pytest.fixture
+def csrf_app(app):
+    """The application with CSRF protection on (tests of CSRF refusals)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield app
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture(autouse=True)
+def _csrf_off_by_default(app):
+    app.config["WTF_CSRF_ENABLED"] = False
+    yield
