@@ -81,7 +81,7 @@ def login(client):
     """login(user) logs the test client in through the real login form."""
 
     def do_login(user, password=PASSWORD):
-        client.get("/logout")  # harmless when not logged in
+        client.post("/logout")  # harmless when not logged in
         response = client.post("/login", data={"email": user.email, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return client

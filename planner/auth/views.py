@@ -97,19 +97,19 @@ def change_password_view():
 def tokens():
     form = TokenForm()
     new_secret = None
-    errors = {}
+    errors, message = {}, None
     if form.validate_on_submit():
         organisation = current_user.organisation if form.for_organisation.data else None
         try:
             _token, new_secret = issue_token(current_user, form.name.data, form.scopes.data, organisation=organisation)
         except PlannerError as exc:
             db.session.rollback()
-            errors = exc.errors or {"for_organisation": [exc.message]}
+            errors, message = exc.errors, exc.message
         else:
             db.session.commit()
             form = TokenForm(formdata=None)
     rows = db.session.scalars(visible_tokens(current_user)).all()
-    return render_template("auth/tokens.html", form=form, tokens=rows, new_secret=new_secret, errors=errors,
+    return render_template("auth/tokens.html", form=form, tokens=rows, new_secret=new_secret, errors=errors, message=message,
                            now=utcnow())
 
 
