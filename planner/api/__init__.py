@@ -1,3 +1,6 @@
-"""The JSON API under /api/v1: bearer tokens, the same services and queries as the pages."""
+"""The JSON API under /api/v1: bearer tokens, the same services and queries as the pages.
+The routes register themselves on import (planner/api/base.py: `@endpoint`)."""
 from planner.api.base import bp  # noqa: F401
 import planner.api.operations  # noqa: F401,E402
+import planner.api.accounts  # noqa: F401,E402
+import planner.api.openapi  # noqa: F401,E402

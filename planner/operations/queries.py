@@ -33,14 +33,17 @@ def filter_operations(stmt, year=None, state=None, q=None):
     if state:
         stmt = stmt.where(Operation.state == state)
     if q:
-        like = f"%{q.strip()}%"
-        stmt = stmt.where(or_(Operation.code_name.ilike(like), Operation.reference.ilike(like)))
+        escaped = q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
+        stmt = stmt.where(or_(Operation.code_name.ilike(like, escape="\\"),
+                              Operation.reference.ilike(like, escape="\\")))
     return stmt
 
 
 def get_visible_operation(user, operation_id):
     """The operation with its access for `user`, or NotFound (404) when the user may not see it at all."""
-    operation = db.session.get(Operation, operation_id) if isinstance(operation_id, int) else None
+    valid_id = isinstance(operation_id, int) and 0 < operation_id < 2**31
+    operation = db.session.get(Operation, operation_id) if valid_id else None
     if operation is None:
         raise NotFound("No such operation.")
     access = operation_access(user, operation)

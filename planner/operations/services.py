@@ -4,6 +4,7 @@ from zoneinfo import available_timezones
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import flag_modified
 
 from planner.auth.models import User
 from planner.core.audit import changes, log_action
@@ -203,6 +204,7 @@ def update_operation(user, operation, data, expected_version=None, now=None):
                 p.is_co_organiser = False
         for org in clean["co_organisers"]:
             _add_co_organiser(operation, org, user, now)
+        flag_modified(operation, "summary")  # the co-organisers live in other rows: bump the version anyway
     db.session.flush()
     diff = changes(before, snapshot(operation))
     if diff:

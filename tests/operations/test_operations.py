@@ -191,3 +191,19 @@ def test_operations_list_filters(factory, client, login):
     page = client.get("/operations?q=brav").get_data(as_text=True)
     assert "BRAVO" in page and "ALPHA" not in page
     assert client.get("/operations?year=abc&state=<x>&page=-3&sort=zzz").status_code == 200
+
+
+def test_search_treats_wildcards_as_text_and_huge_ids_as_missing(factory, client, login):
+    factory.operation_in("draft", code_name="ALPHA")
+    login(factory.coordinator("LT"))
+    assert "ALPHA" not in client.get("/operations?q=%25").get_data(as_text=True)
+    assert "ALPHA" not in client.get("/operations?q=_").get_data(as_text=True)
+    assert client.get("/operations/99999999999999999999").status_code == 404
+
+
+def test_changing_only_co_organisers_bumps_the_version(factory):
+    op = factory.operation_in("draft")
+    version = op.version
+    update_operation(factory.coordinator("LT"), op, {"co_organisers": ["OLAF"]}, expected_version=version)
+    db.session.commit()
+    assert op.version == version + 1
