@@ -183,6 +183,8 @@ def update_user(actor, user, data):
         raise PermissionDenied(_("You may not change this account."))
     errors = FieldErrors()
     clean = _validate_user(data, errors, existing=user)
+    if user.is_service_account and data.get("password"):
+        errors.add("password", _("A service account has no password: it acts through API tokens."))
     errors.raise_if_any()
     target_org = clean.get("organisation", user.organisation)
     if not may_manage_user(actor, target_org.id, clean.get("role", user.role)):
@@ -190,7 +192,7 @@ def update_user(actor, user, data):
     if user.id == actor.id and clean.get("is_active_account") is False:
         raise ValidationError(_("You cannot deactivate your own account."), {"is_active": [_("Not your own.")]})
     before = {"email": user.email, "name": user.name, "role": user.role, "organisation": user.organisation.code,
-              "is_active": user.is_active_account}
+              "is_active": user.is_active_account, "locked_until": user.locked_until}
     for key, value in clean.items():
         setattr(user, key, value)
     if data.get("password"):
@@ -200,7 +202,7 @@ def update_user(actor, user, data):
         user.locked_until, user.failed_logins = None, 0
     db.session.flush()
     after = {"email": user.email, "name": user.name, "role": user.role, "organisation": user.organisation.code,
-             "is_active": user.is_active_account}
+             "is_active": user.is_active_account, "locked_until": user.locked_until}
     diff = changes(before, after)
     if data.get("password"):
         diff["password"] = {"before": "…", "after": "(reset)"}

@@ -45,9 +45,11 @@ def load_reference_organisations():
 def validate_organisation(data, errors, *, existing=None):
     clean = {}
     if existing is None:
-        code = (data.get("code") or "").strip().upper() if isinstance(data.get("code"), str) else ""
-        if not ORG_CODE_RE.match(code):
+        code = data.get("code").strip() if isinstance(data.get("code"), str) else ""
+        if not ORG_CODE_RE.match(code.upper()):
             errors.add("code", _("Use an upper-case code: a country code (DE), a service of a country (IT-GDF) or an agency's short name (OLAF)."))
+        elif code != code.upper():
+            errors.add("code", _("Codes are upper-case: write %(code)s.", code=code.upper()))
         elif resolve_organisation_code(code) is not None:
             errors.add("code", _("An organisation with this code exists already."))
         else:
@@ -75,6 +77,14 @@ def validate_organisation(data, errors, *, existing=None):
         clean["country"] = None
         if kind in (OrganisationKind.CUSTOMS, OrganisationKind.LAW_ENFORCEMENT):
             errors.add("country", _("A national service needs its country."))
+    code = clean.get("code") or getattr(existing, "code", None)
+    national = clean.get("kind") in (OrganisationKind.CUSTOMS, OrganisationKind.LAW_ENFORCEMENT)
+    if code and national and clean.get("country"):
+        if code.partition("-")[0] != clean["country"]:
+            # The code is fixed once created, so on an edit the country is what has to change.
+            errors.add("code" if existing is None else "country",
+                       _("A national service's code starts with its country's code: %(country)s or %(country)s-SUFFIX.",
+                         country=clean["country"]))
     clean["is_active"] = bool(data.get("is_active", True))
     return clean
 
