@@ -1,0 +1,224 @@
+"""Deny by default: every route declares a permission, and every role meets every route with the expected
+answer (200, 302 to the login page, 401, 403 or 404)."""
+import re
+
+import pytest
+
+from planner.core.permissions import ROLE_PERMISSIONS, declared_permission
+from planner.core.enums import Role
+from planner.extensions import db
+
+IGNORED_ENDPOINTS = {"static", "bootstrap.static"}
+
+
+def test_every_route_declares_a_permission(app):
+    missing = [
+        f"{rule.rule} ({rule.endpoint})"
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in IGNORED_ENDPOINTS and declared_permission(app.view_functions[rule.endpoint]) is None
+    ]
+    assert missing == []
+
+
+def test_the_check_catches_an_undeclared_route(app):
+    """The walk above would fail on a route without a permission (proved on a copy of the map)."""
+    from flask import Flask
+
+    probe = Flask("probe")
+
+    @probe.route("/naked")
+    def naked():
+        return "x"
+
+    assert declared_permission(probe.view_functions["naked"]) is None
+
+
+# --- the world every principal meets --------------------------------------------------------------------
+
+PRINCIPALS = [
+    "anonymous", "admin", "secretariat", "lead_coordinator", "lead_contact_point", "lead_officer",
+    "lead_analyst", "participant_coordinator", "participant_officer", "invited_contact_point", "observer",
+    "co_organiser_coordinator", "outsider_coordinator", "declined_coordinator",
+]
+
+
+@pytest.fixture
+def world(factory):
+    op = factory.operation_in("planning", lead="LT", participants=(), co_organisers=["OLAF"])
+    factory.accept(op, "PL")
+    factory.invite(op, "UA")
+    factory.accept(op, "EUROPOL", role="observer")
+    factory.invite(op, "DE")
+    from planner.core.clock import utcnow
+
+    declined = op.participation_of(factory.org("DE").id)
+    declined.status, declined.answered_at = "declined", utcnow()
+    db.session.commit()
+    users = {
+        "admin": factory.user("CCWP", "admin"),
+        "secretariat": factory.secretariat(),
+        "lead_coordinator": factory.coordinator("LT"),
+        "lead_contact_point": factory.user("LT", "contact_point"),
+        "lead_officer": factory.user("LT", "officer"),
+        "lead_analyst": factory.user("LT", "analyst"),
+        "participant_coordinator": factory.coordinator("PL"),
+        "participant_officer": factory.user("PL", "officer"),
+        "invited_contact_point": factory.user("UA", "contact_point"),
+        "observer": factory.user("EUROPOL", "observer"),
+        "co_organiser_coordinator": factory.coordinator("OLAF"),
+        "outsider_coordinator": factory.coordinator("FR"),
+        "declined_coordinator": factory.coordinator("DE"),
+    }
+    from planner.vocab.models import Place, VocabularyTerm
+
+    params = {
+        "operation_id": op.id,
+        "user_id": users["lead_officer"].id,
+        "organisation_id": factory.org("LT").id,
+        "place_id": db.session.query(Place.id).limit(1).scalar(),
+        "term_id": db.session.query(VocabularyTerm.id).limit(1).scalar(),
+    }
+    tokens = {who: factory.token(user, ("read",)) for who, user in users.items()}
+    from planner.auth.models import ApiToken
+
+    params["token_id"] = db.session.query(ApiToken.id).limit(1).scalar()
+    return {"operation": op, "users": users, "params": params, "tokens": tokens}
+
+
+# Expected answer of a GET page per rule; `place` is the principal's place in the world's operation.
+SEES_OPERATION = {"admin", "secretariat", "lead_coordinator", "lead_contact_point", "lead_officer", "lead_analyst",
+                  "participant_coordinator", "participant_officer", "invited_contact_point", "observer",
+                  "co_organiser_coordinator"}
+SEES_FULL = SEES_OPERATION - {"invited_contact_point", "observer"}
+SEES_PARTICIPANTS = SEES_FULL | {"observer"}
+SEES_HISTORY = {"admin", "secretariat", "lead_coordinator", "lead_contact_point", "lead_officer", "lead_analyst",
+                "co_organiser_coordinator"}
+COORDINATES = {"lead_coordinator", "co_organiser_coordinator"}
+
+ROLE_OF = {
+    "admin": Role.ADMIN, "secretariat": Role.SECRETARIAT, "lead_coordinator": Role.COORDINATOR,
+    "lead_contact_point": Role.CONTACT_POINT, "lead_officer": Role.OFFICER, "lead_analyst": Role.ANALYST,
+    "participant_coordinator": Role.COORDINATOR, "participant_officer": Role.OFFICER,
+    "invited_contact_point": Role.CONTACT_POINT, "observer": Role.OBSERVER,
+    "co_organiser_coordinator": Role.COORDINATOR, "outsider_coordinator": Role.COORDINATOR,
+    "declined_coordinator": Role.COORDINATOR,
+}
+
+
+def role_rule(permission):
+    return lambda who: 200 if permission in ROLE_PERMISSIONS[ROLE_OF[who]] else 403
+
+
+def operation_rule(allowed):
+    return lambda who: 200 if who in allowed else (404 if who not in SEES_OPERATION else 403)
+
+
+def same_org_user_rule(who):
+    """A page about a user of LT: admins, and LT's coordinators/contact points; other managers get 404."""
+    if who == "admin" or who in ("lead_coordinator", "lead_contact_point"):
+        return 200
+    return 404 if "users.manage_own_org" in ROLE_PERMISSIONS[ROLE_OF[who]] else 403
+
+
+# endpoint -> rule for GET; every GET endpoint of the application must be listed here.
+GET_RULES = {
+    "auth.login": lambda who: 200 if who == "anonymous" else 302,
+    "auth.health": lambda who: 200,
+    "auth.change_password": role_rule("authenticated"),
+    "auth.tokens": role_rule("authenticated"),
+    "auth.notifications": role_rule("authenticated"),
+    "operations.dashboard": role_rule("authenticated"),
+    "operations.index": role_rule("authenticated"),
+    "operations.new": role_rule("operations.create"),
+    "operations.show": operation_rule(SEES_OPERATION),
+    "operations.participants": operation_rule(SEES_PARTICIPANTS),
+    "operations.history": operation_rule(SEES_HISTORY),
+    "operations.edit": operation_rule(COORDINATES),
+    "audit.index": role_rule("admin.audit"),
+    "organisations.admin_organisations": role_rule("admin.organisations"),
+    "organisations.admin_organisation_new": role_rule("admin.organisations"),
+    "organisations.admin_organisation_edit": role_rule("admin.organisations"),
+    "organisations.admin_users": role_rule("admin.users"),
+    "organisations.admin_user_new": role_rule("admin.users"),
+    "organisations.admin_user_edit": role_rule("admin.users"),
+    "organisations.org_users": role_rule("users.manage_own_org"),
+    "organisations.org_user_new": role_rule("users.manage_own_org"),
+    "organisations.org_user_edit": same_org_user_rule,
+    "vocab.index": lambda who: 302 if role_rule("admin.vocab")(who) == 200 else 403,  # to the places list
+    "vocab.places": role_rule("admin.vocab"),
+    "vocab.add_place": role_rule("admin.vocab"),
+    "vocab.import_places": role_rule("admin.vocab"),
+    "vocab.terms": role_rule("admin.vocab"),
+    "vocab.edit_term": role_rule("admin.vocab"),
+    # The API answers to bearer tokens only.
+    "api.openapi_json": lambda who: 200,
+    "api.me": role_rule("authenticated"),
+    "api.list_operations": role_rule("authenticated"),
+    "api.list_organisations": role_rule("authenticated"),
+    "api.list_tokens": role_rule("authenticated"),
+    "api.get_operation": operation_rule(SEES_OPERATION),
+    "api.operation_history": operation_rule(SEES_HISTORY),
+}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.health", "api.openapi_json"}
+
+
+def _get_rules(app):
+    rules = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in IGNORED_ENDPOINTS or "GET" not in rule.methods:
+            continue
+        rules.append(rule)
+    return rules
+
+
+def test_every_page_is_in_the_matrix(app):
+    unknown = sorted({r.endpoint for r in _get_rules(app)} - set(GET_RULES))
+    assert unknown == [], "add these pages to GET_RULES in tests/test_permissions.py"
+
+
+@pytest.mark.parametrize("who", PRINCIPALS)
+def test_matrix_of_roles_and_pages(app, world, client, login, who):
+    if who != "anonymous":
+        login(world["users"][who])
+    bearer = {"Authorization": f"Bearer {world['tokens'][who]}"} if who != "anonymous" else {}
+    failures = []
+    for rule in _get_rules(app):
+        if rule.endpoint not in GET_RULES:
+            continue
+        url = _url(rule, world["params"])
+        is_api = rule.rule.startswith("/api/")
+        status = client.get(url, headers=bearer if is_api else {}).status_code
+        if who == "anonymous" and rule.endpoint not in PUBLIC_ENDPOINTS:
+            expected = 401 if is_api else 302
+        else:
+            expected = GET_RULES[rule.endpoint](who)
+        if status != expected:
+            failures.append(f"{who} GET {url} ({rule.endpoint}): {status}, expected {expected}")
+    assert failures == []
+
+
+def _url(rule, params):
+    def sub(match):
+        name = match.group(2)
+        assert name in params, f"no value for <{name}> in {rule.rule}"
+        return str(params[name])
+
+    return re.sub(r"<(?:([a-z]+):)?([a-z_]+)>", sub, rule.rule)
+
+
+def test_write_routes_refuse_anonymous(app, world, client, login):
+    """Without a login (pages) or a token (API), no POST, PATCH or DELETE gets through; a logged-in browser
+    session does not authenticate the API."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in IGNORED_ENDPOINTS or rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        for method in sorted(rule.methods & {"POST", "PATCH", "DELETE"}):
+            status = client.open(_url(rule, world["params"]), method=method).status_code
+            expected = (401,) if rule.rule.startswith("/api/") else (302,)
+            assert status in expected, f"anonymous {method} {rule.rule}: {status}"
+    login(world["users"]["admin"])
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/") and rule.endpoint not in PUBLIC_ENDPOINTS:
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                status = client.open(_url(rule, world["params"]), method=method).status_code
+                assert status == 401, f"session-only {method} {rule.rule}: {status}"
