@@ -14,6 +14,26 @@ from planner.participants.models import Participation
 
 DEMO_PASSWORD = "demo-password-2026"
 
+# What the demo does before a transition, so that every guard is met with believable data. A capability that
+# adds a guard registers its step from its own module (imported at the bottom of this file):
+# `@demo_step("submit") def f(operation, actor, now): ...` (e.g. writes a complete business case).
+DEMO_STEPS = {}
+
+
+def demo_step(action):
+    def decorator(func):
+        DEMO_STEPS.setdefault(action, []).append(func)
+        return func
+
+    return decorator
+
+
+def step(actor, operation, action, comment=None, now=None):
+    """Run the capabilities' demo steps for `action`, then take the transition."""
+    for func in DEMO_STEPS.get(action, []):
+        func(operation, actor, now)
+    return take_transition(actor, operation, action, comment, now=now)
+
 # (email, name, organisation, role)
 DEMO_USERS = [
     ("admin@planner.example", "Ada Admin", "CCWP", "admin"),
@@ -83,20 +103,20 @@ def seed_demo(now=None):
     amber = create_operation(lt, {"code_name": "AMBER SHIELD", "year": year, "lead": "LT", "co_organisers": ["OLAF"],
                                   "summary": "Cigarette smuggling by road and rail across the eastern land border "
                                              "(BY/RU → LT, LV, PL → DE, NL)."}, now=at(200))
-    take_transition(lt, amber, "submit", now=at(190))
-    take_transition(sec, amber, "approve", "Approved at the working-party meeting.", now=at(170))
+    step(lt, amber, "submit", now=at(190))
+    step(sec, amber, "approve", "Approved at the working-party meeting.", now=at(170))
     for code in ("PL", "LV", "DE"):
         _accept(amber, code, lt, at(160))
     _accept(amber, "EUROPOL", lt, at(160), role="observer")
     _invite(amber, "UA", lt, at(150), respond_by=(now + timedelta(days=7)).date())
-    take_transition(lt, amber, "start", now=at(10))
+    step(lt, amber, "start", now=at(10))
 
     # 2. NORTH STAR (NL): sea containers into the North Sea ports, planning.
     north = create_operation(nl, {"code_name": "NORTH STAR", "year": year, "lead": "NL",
                                   "summary": "Cocaine in deep-sea containers from South America into North Sea ports."},
                              now=at(120))
-    take_transition(nl, north, "submit", now=at(110))
-    take_transition(sec, north, "approve", now=at(95))
+    step(nl, north, "submit", now=at(110))
+    step(sec, north, "approve", now=at(95))
     _accept(north, "DE", nl, at(90))
     _invite(north, "LT", nl, at(60), respond_by=(now + timedelta(days=14)).date())
 
@@ -104,43 +124,46 @@ def seed_demo(now=None):
     silent = create_operation(pl, {"code_name": "SILENT RIVER", "year": year, "lead": "PL",
                                    "summary": "Counterfeit medicines in postal and express-courier parcels."},
                               now=at(40))
-    take_transition(pl, silent, "submit", now=at(30))
+    step(pl, silent, "submit", now=at(30))
 
     # 4. GREY HERON (DE): a draft returned once by the secretariat.
     heron = create_operation(de, {"code_name": "GREY HERON", "year": year, "lead": "DE",
                                   "summary": "Illicit fuel by road from the Western Balkans."}, now=at(50))
-    take_transition(de, heron, "submit", now=at(45))
-    take_transition(sec, heron, "return", "Section on routes: name the border crossings of interest.", now=at(35))
+    step(de, heron, "submit", now=at(45))
+    step(sec, heron, "return", "Section on routes: name the border crossings of interest.", now=at(35))
 
     # 5. LAST HARBOUR (LT, last year): closed.
     harbour = create_operation(lt, {"code_name": "LAST HARBOUR", "year": year - 1, "lead": "LT",
                                     "summary": "Water-pipe tobacco in sea containers through the Baltic ports."},
                                now=at(500))
-    take_transition(lt, harbour, "submit", now=at(490))
-    take_transition(sec, harbour, "approve", now=at(470))
+    step(lt, harbour, "submit", now=at(490))
+    step(sec, harbour, "approve", now=at(470))
     _accept(harbour, "PL", lt, at(460))
     _accept(harbour, "LV", lt, at(460))
-    take_transition(lt, harbour, "start", now=at(400))
-    take_transition(lt, harbour, "end", now=at(390))
-    take_transition(lt, harbour, "evaluate", now=at(300))
-    take_transition(lt, harbour, "close", "Final report sent to the working party.", now=at(250))
+    step(lt, harbour, "start", now=at(400))
+    step(lt, harbour, "end", now=at(390))
+    step(lt, harbour, "evaluate", now=at(300))
+    step(lt, harbour, "close", "Final report sent to the working party.", now=at(250))
 
     # 6. PAPER LANTERN (PL): post-operational; and 7. DRY DOCK (NL): cancelled in planning.
     lantern = create_operation(pl, {"code_name": "PAPER LANTERN", "year": year, "lead": "PL",
                                     "summary": "Counterfeit goods in air cargo from East Asia."}, now=at(150))
-    take_transition(pl, lantern, "submit", now=at(145))
-    take_transition(sec, lantern, "approve", now=at(130))
+    step(pl, lantern, "submit", now=at(145))
+    step(sec, lantern, "approve", now=at(130))
     _accept(lantern, "LT", pl, at(120))
     _accept(lantern, "NL", pl, at(120))
-    take_transition(pl, lantern, "start", now=at(60))
-    take_transition(pl, lantern, "end", now=at(50))
+    step(pl, lantern, "start", now=at(60))
+    step(pl, lantern, "end", now=at(50))
 
     dock = create_operation(nl, {"code_name": "DRY DOCK", "year": year, "lead": "NL",
                                  "summary": "Waste shipments misdeclared as second-hand goods."}, now=at(100))
-    take_transition(nl, dock, "submit", now=at(98))
-    take_transition(sec, dock, "approve", now=at(90))
-    take_transition(nl, dock, "cancel", "The participating ports could not commit staff this year.", now=at(80))
+    step(nl, dock, "submit", now=at(98))
+    step(sec, dock, "approve", now=at(90))
+    step(nl, dock, "cancel", "The participating ports could not commit staff this year.", now=at(80))
 
     issue_token(_user("ncp@customs.lt.example"), "LT national seizure system (demo)", ["read", "write_results"],
                 organisation=resolve_organisation_code("LT"))
     db.session.flush()
+
+
+# Demo steps of the capabilities (one import each).

@@ -12,6 +12,7 @@ from planner.operations.forms import OperationForm, TransitionForm
 from planner.operations.lifecycle import TRANSITIONS
 from planner.operations.models import Operation, OperationState
 from planner.operations.queries import filter_operations, get_visible_operation, visible_operations
+from planner.operations.tabs import tabs_for
 from planner.operations.services import available_transitions, create_operation, take_transition, update_operation
 from planner.organisations.models import Organisation, OrganisationKind
 from planner.participants.models import Participation, ParticipationStatus
@@ -149,10 +150,11 @@ def edit(operation_id):
     return render_template("operations/form.html", form=form, message=message, errors=errors, operation=operation)
 
 
-def _page(template, operation, access, **context):
+def operation_page(template, operation, access, **context):
+    """Render a tab of the operation page (other capabilities' views call this too)."""
     return render_template(
         template, operation=operation, access=access, transitions=available_transitions(current_user, operation),
-        transition_form=TransitionForm(), **context,
+        transition_form=TransitionForm(), tabs=tabs_for(operation, access), **context,
     )
 
 
@@ -160,7 +162,7 @@ def _page(template, operation, access, **context):
 @requires("authenticated")
 def show(operation_id):
     operation, access = get_visible_operation(current_user, operation_id)
-    return _page("operations/show.html", operation, access, tab="overview")
+    return operation_page("operations/show.html", operation, access, tab="overview")
 
 
 @bp.route("/operations/<int:operation_id>/participants")
@@ -169,7 +171,7 @@ def participants(operation_id):
     operation, access = get_visible_operation(current_user, operation_id)
     if not access.sees_participant_list:
         abort(403)
-    return _page("operations/participants.html", operation, access, tab="participants")
+    return operation_page("operations/participants.html", operation, access, tab="participants")
 
 
 @bp.route("/operations/<int:operation_id>/history")
@@ -182,7 +184,7 @@ def history(operation_id):
         select(AuditEntry).where(AuditEntry.operation_id == operation.id)
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     ).all()
-    return _page("operations/history.html", operation, access, tab="history", entries=entries)
+    return operation_page("operations/history.html", operation, access, tab="history", entries=entries)
 
 
 @bp.route("/operations/<int:operation_id>/transitions", methods=["POST"])
@@ -199,7 +201,7 @@ def transition(operation_id):
         db.session.rollback()
         status = exc.status
         operation, access = get_visible_operation(current_user, operation_id)
-        return _page("operations/show.html", operation, access, tab="overview",
+        return operation_page("operations/show.html", operation, access, tab="overview",
                      refused=exc.errors.get("conditions", []), refused_message=exc.message), status
     db.session.commit()
     flash(_("%(ref)s is now: %(state)s.", ref=operation.reference, state=operation.state_enum.label), "success")
