@@ -55,32 +55,58 @@ class LoginRefused(Exception):
 
 def authenticate(email, password, now=None):
     """The user, or LoginRefused with a message that does not tell whether the account exists.
-    Failures are counted with an UPDATE in the database, so the count holds across workers."""
+
+    Each attempt is counted in the database *before* the password is checked, with one conditional UPDATE, so
+    the count holds across workers and parallel requests: once the limit is reached no further guess is
+    checked, and the account is locked for LOGIN_LOCKOUT_MINUTES."""
     now = now or utcnow()
+    cfg = current_app.config
     generic = _("Wrong e-mail address or password.")
     email = (email or "").strip().lower()
-    user = db.session.scalar(select(User).where(User.email == email))
-    if user is None or user.is_service_account:
+    user = db.session.scalar(select(User).where(User.email == email)) if len(email) <= 254 else None
+    if user is None or user.is_service_account or not user.password_hash:
         _hasher().hash("timing-equaliser")  # spend the same time as a real check
         raise LoginRefused(generic)
-    if user.is_locked(now):
+    not_locked = (User.locked_until.is_(None)) | (User.locked_until <= now)
+    counted = db.session.execute(
+        update(User).where(User.id == user.id, not_locked)
+        .values(failed_logins=User.failed_logins + 1).execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    db.session.refresh(user)
+    if not counted:
         raise LoginRefused(_("Too many failed attempts: this account is locked until %(time)s UTC.",
                              time=user.locked_until.strftime("%H:%M")))
-    if not check_password(user, password or "") or not user.is_active:
-        cfg = current_app.config
-        db.session.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
-        db.session.refresh(user)
+    if user.failed_logins > cfg["LOGIN_MAX_FAILURES"]:
+        _lock(user, now)  # more parallel attempts than allowed: this one is not checked at all
+        raise LoginRefused(generic)
+    if not check_password(user, password or "") or not user.is_active or not user.organisation.is_active:
         if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
-            user.failed_logins = 0
-            log_action(user, "user.locked", None, data={"until": user.locked_until})
+            _lock(user, now)
+        log_action(user, "user.login_failed", None, data={"attempt": user.failed_logins})
         db.session.commit()
         raise LoginRefused(generic)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
-    log_action(user, "user.logged_in", user)
     return user
+
+
+def _lock(user, now):
+    cfg = current_app.config
+    until = now + timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
+    db.session.execute(
+        update(User).where(User.id == user.id).values(locked_until=until, failed_logins=0)
+        .execution_options(synchronize_session=False)
+    )
+    log_action(user, "user.locked", None, data={"until": until})
+    db.session.commit()
+    db.session.refresh(user)
+
+
+def record_login(user):
+    """Audit a login once it has succeeded (after the redirect target is known to be safe)."""
+    log_action(user, "user.logged_in", user)
 
 
 def change_password(user, current, new, confirm):
@@ -181,6 +207,9 @@ def create_user(actor, data):
 def update_user(actor, user, data):
     if not may_manage_user(actor, user.organisation_id, user.role):
         raise PermissionDenied(_("You may not change this account."))
+    if (Role(actor.role) is not Role.ADMIN and user.id != actor.id
+            and ROLE_RANK[Role(user.role)] >= ROLE_RANK[Role(actor.role)]):
+        raise PermissionDenied(_("Accounts with a role equal to yours are managed by an administrator."))
     errors = FieldErrors()
     clean = _validate_user(data, errors, existing=user)
     if user.is_service_account and data.get("password"):
@@ -298,7 +327,7 @@ def token_user(secret, now=None):
     if not isinstance(secret, str) or not secret.startswith("jop_") or len(secret) > 100:
         return None, None
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(secret)))
-    if token is None or not token.is_valid(now) or not token.user.is_active:
+    if token is None or not token.is_valid(now) or not token.user.is_active or not token.user.organisation.is_active:
         return None, None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         token.last_used_at = now

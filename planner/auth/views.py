@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -6,7 +8,8 @@ from sqlalchemy import func, select
 from planner.auth.forms import LoginForm, PasswordForm, TokenForm
 from planner.auth.models import ApiToken, User
 from planner.auth.services import (
-    LoginRefused, authenticate, change_password, issue_token, may_manage_token, revoke_token, visible_tokens,
+    LoginRefused, authenticate, change_password, issue_token, may_manage_token, record_login, revoke_token,
+    visible_tokens,
 )
 from planner.core.clock import utcnow
 from planner.core.errors import NotFound, PlannerError
@@ -20,7 +23,7 @@ bp = Blueprint("auth", __name__)
 @login_manager.user_loader
 def load_user(user_id):
     user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
-    if user is None or user.is_service_account or not user.is_active:
+    if user is None or user.is_service_account or not user.is_active or not user.organisation.is_active:
         return None
     return user
 
@@ -41,8 +44,16 @@ def unread():
 
 
 def _safe_next(target):
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    """Only a path on this site: no scheme, no host, no control characters (browsers drop tabs and newlines,
+    which would turn "/\t/evil.example" into "//evil.example")."""
+    if (
+        isinstance(target, str) and target.startswith("/") and len(target) < 2000
+        and not any(ord(c) < 0x21 or ord(c) == 0x7F for c in target)
+        and "\\" not in target
+    ):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and not target.startswith("//"):
+            return target
     return url_for("operations.dashboard")
 
 
@@ -59,9 +70,11 @@ def login():
         except LoginRefused as exc:
             error = str(exc)
         else:
+            target = _safe_next(request.args.get("next"))
+            record_login(user)
             db.session.commit()
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(target)
     status = 401 if error else 200
     return render_template("auth/login.html", form=form, error=error), status
 

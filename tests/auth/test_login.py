@@ -137,3 +137,48 @@ def test_officer_cannot_create_service_tokens(factory, client, login):
     response = client.post("/account/tokens", data={"name": "x", "scopes": ["read"], "for_organisation": "y"})
     assert "may not create service tokens" in response.get_data(as_text=True)
     assert db.session.scalar(select(ApiToken)) is None
+
+
+def test_redirect_target_with_control_characters_is_refused(factory, client):
+    user = factory.coordinator("LT")
+    for target in ("/%09/evil.example", "/%0a/evil.example", "/%0d/x", "/\\evil.example", "https://evil.example/"):
+        client.post("/logout")
+        response = client.post(f"/login?next={target}", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302 and response.headers["Location"] == "/", target
+
+
+def test_failed_logins_are_audited_and_attempts_beyond_the_limit_are_not_checked(factory, client, app):
+    user = factory.coordinator("LT")
+    client.post("/login", data={"email": user.email, "password": "wrong password!"})
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.login_failed")) is not None
+    # Attempts are counted before the check: a burst beyond the limit locks without checking the password.
+    db.session.execute(User.__table__.update().where(User.id == user.id).values(failed_logins=5))
+    db.session.commit()
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 401
+    db.session.expire_all()
+    assert db.session.get(User, user.id).locked_until is not None
+
+
+def test_users_of_a_deactivated_organisation_cannot_log_in(factory, client):
+    user = factory.coordinator("LT")
+    user.organisation.is_active = False
+    db.session.commit()
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 401
+
+
+def test_managers_cannot_take_over_a_peer_account(factory):
+    from planner.auth.services import update_user
+    from planner.core.errors import PermissionDenied
+    import pytest
+
+    coordinator, peer = factory.coordinator("LT"), factory.user("LT", "coordinator")
+    with pytest.raises(PermissionDenied):
+        update_user(coordinator, peer, {"password": "a new long password"})
+    db.session.rollback()
+    officer = factory.user("LT", "officer")
+    update_user(coordinator, officer, {"name": "Renamed Officer"})
+    assert officer.name == "Renamed Officer"
+    update_user(factory.user("CCWP", "admin"), peer, {"is_active": False})
+    assert peer.is_active_account is False
