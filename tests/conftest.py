@@ -3,6 +3,7 @@ PLANNER_TEST_DATABASE_URL chooses the database (default: SQLite in memory)."""
 import os
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from planner import create_app
@@ -17,6 +18,14 @@ def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     os.environ.setdefault("PLANNER_SECRET_KEY", "test-secret-key")
     app = create_app(TestingConfig(instance_dir=instance))
+
+    @app.before_request
+    def _fresh_login_user():
+        """Tests keep an application context pushed, which requests then share; a real server has one per
+        request. Forget the user loaded by the previous request so that each request loads it again from
+        its own session cookie or token."""
+        g.pop("_login_user", None)
+
     with app.app_context():
         db.drop_all()
         _drop_alembic_version()

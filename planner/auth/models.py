@@ -49,6 +49,14 @@ class User(UserMixin, db.Model):
     def is_active(self):  # Flask-Login: an inactive account cannot log in
         return self.is_active_account
 
+    def get_id(self):
+        """The session's user id carries the password's age, so changing the password ends other sessions."""
+        stamp = int(self.password_changed_at.timestamp()) if self.password_changed_at else 0
+        return f"{self.id}.{stamp}"
+
+    def session_id_matches(self, session_id) -> bool:
+        return self.get_id() == session_id
+
     @property
     def role_enum(self) -> Role:
         return Role(self.role)

@@ -289,6 +289,8 @@ def service_account(organisation):
                     organisation=organisation, is_service_account=True)
         db.session.add(user)
         db.session.flush()
+        log_action(user, "user.created", None, data={"email": email, "service_account": True,
+                                                     "organisation": organisation.code})
     return user
 
 

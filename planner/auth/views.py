@@ -21,9 +21,12 @@ bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id):
-    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+def load_user(session_id):
+    user_id = str(session_id).partition(".")[0]
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 10 else None
     if user is None or user.is_service_account or not user.is_active or not user.organisation.is_active:
+        return None
+    if not user.session_id_matches(session_id):  # the password changed since this session began
         return None
     return user
 
@@ -100,7 +103,8 @@ def change_password_view():
             errors = exc.errors
         else:
             db.session.commit()
-            flash(_("Your password has been changed."), "success")
+            login_user(current_user._get_current_object())  # this session goes on; the others end
+            flash(_("Your password has been changed. Your other sessions are logged out."), "success")
             return redirect(url_for("operations.dashboard"))
     return render_template("auth/password.html", form=form, errors=errors)
 

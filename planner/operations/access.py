@@ -80,10 +80,9 @@ class OperationAccess:
 
     @property
     def answers_for_organisation(self):
-        """Contact points and coordinators answer for their organisation (invitations, nominations)."""
-        return self.role in (Role.COORDINATOR, Role.CONTACT_POINT) and self.place in (
-            MEMBER_PLACES | {Place.INVITED, Place.OBSERVER}
-        )
+        """Contact points and coordinators answer for their organisation (invitations, nominations). Observers
+        do nothing in an operation (DESIGN.md §2b)."""
+        return self.role in (Role.COORDINATOR, Role.CONTACT_POINT) and self.place in (MEMBER_PLACES | {Place.INVITED})
 
     @property
     def place_label(self):

@@ -182,3 +182,18 @@ def test_managers_cannot_take_over_a_peer_account(factory):
     assert officer.name == "Renamed Officer"
     update_user(factory.user("CCWP", "admin"), peer, {"is_active": False})
     assert peer.is_active_account is False
+
+
+def test_changing_the_password_ends_other_sessions(factory, app, client, login):
+    user = factory.coordinator("LT")
+    other = app.test_client()
+    other.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert other.get("/").status_code == 200
+    clock.freeze(clock.utcnow() + timedelta(seconds=5))
+    login(user)
+    response = client.post("/account/password", data={"current_password": PASSWORD,
+                                                       "new_password": "a much longer secret",
+                                                       "confirm_password": "a much longer secret"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200  # this session goes on
+    assert other.get("/").status_code == 302  # the other one is logged out
