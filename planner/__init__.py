@@ -22,6 +22,11 @@ def _select_locale():
 def create_app(config=None):
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_object(config or Config())
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(__import__("pathlib").Path(__file__).resolve().parent.parent / "migrations"))
@@ -41,6 +46,7 @@ def create_app(config=None):
     from planner.operations.views import bp as operations_bp
     from planner.organisations.views import bp as organisations_bp
     from planner.vocab.views import bp as vocab_bp
+    from planner.participants.views import bp as participants_bp
     from planner.api import bp as api_bp
 
     app.register_blueprint(auth_bp)
@@ -48,6 +54,10 @@ def create_app(config=None):
     app.register_blueprint(organisations_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(vocab_bp)
+    app.register_blueprint(participants_bp)
+    from planner.business_cases.views import bp as business_cases_bp
+
+    app.register_blueprint(business_cases_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 
@@ -62,6 +72,8 @@ def create_app(config=None):
 def _import_models():
     """Every model module, so that metadata (and Alembic) knows every table."""
     import planner.auth.models  # noqa: F401
+    import planner.business_cases.models  # noqa: F401
+    import planner.scheduling.models  # noqa: F401
     import planner.core.audit  # noqa: F401
     import planner.core.notifications  # noqa: F401
     import planner.operations.models  # noqa: F401
@@ -75,6 +87,32 @@ def _register_error_pages(app):
 
     def wants_json():
         return request.path.startswith("/api/")
+
+    @app.before_request
+    def refuse_nul_characters():
+        """NUL is never meaningful text, and PostgreSQL refuses it: answer 400 before anything is stored."""
+        from flask import abort
+
+        values = list(request.args.values())
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values += list(request.form.values())
+        if any("\x00" in v for v in values):
+            abort(400, description=_("The request contains a NUL character, which no field accepts."))
+        if request.is_json and b"\\u0000" in (request.get_data(cache=True) or b"").lower():
+            abort(400, description=_("The request contains a NUL character, which no field accepts."))
+
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(IntegrityError)
+    def concurrent_change(exc):
+        """Two people saved the same record at the same moment: the second is refused, nothing is lost."""
+        db.session.rollback()
+        message = _("Somebody else changed this record at the same moment. Reload the page and try again.")
+        if wants_json():
+            return jsonify({"error": message, "errors": {}}), 409
+        return render_template("errors/error.html", status=409, message=message, errors={}), 409
 
     @app.errorhandler(PlannerError)
     def planner_error(exc):

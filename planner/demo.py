@@ -10,7 +10,7 @@ from planner.core.clock import utcnow
 from planner.extensions import db
 from planner.operations.services import create_operation, take_transition
 from planner.organisations.services import load_reference_organisations, resolve_organisation_code
-from planner.participants.models import Participation
+from planner.participants.services import invite, respond, withdraw
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -53,6 +53,7 @@ DEMO_USERS = [
     ("coordinator@olaf.example", "Oscar Coordinator", "OLAF", "coordinator"),
     ("analyst@olaf.example", "Olga Analyst", "OLAF", "analyst"),
     ("observer@europol.example", "Erik Observer", "EUROPOL", "observer"),
+    ("ncp@europol.example", "Elena Contact-Point", "EUROPOL", "contact_point"),
 ]
 
 
@@ -64,23 +65,22 @@ def _user(email):
     return db.session.scalar(select(User).where(User.email == email))
 
 
+def _answerer(code):
+    """A coordinator or contact point of the organisation: they answer its invitations."""
+    org = resolve_organisation_code(code)
+    return db.session.scalar(select(User).where(User.organisation_id == org.id,
+                                                User.role.in_(("coordinator", "contact_point"))).order_by(User.id))
+
+
+def _invite(operation, code, actor, now, respond_by, role="participant"):
+    """An invitation through the participants service (the answer date fixed when sent)."""
+    invite(actor, operation, {"organisations": [code], "role": role, "respond_by": respond_by}, now=now)
+
+
 def _accept(operation, code, actor, now, role="participant"):
-    org = resolve_organisation_code(code)
-    p = operation.participation_of(org.id)
-    if p is None:
-        p = Participation(organisation=org, role=role, invited_at=now, invited_by_id=actor.id)
-        operation.participations.append(p)
-    p.status, p.answered_at, p.answered_by_id = "accepted", now, actor.id
-    db.session.flush()
-
-
-def _invite(operation, code, actor, now, respond_by):
-    org = resolve_organisation_code(code)
-    operation.participations.append(
-        Participation(organisation=org, role="participant", status="invited", invited_at=now,
-                      invited_by_id=actor.id, respond_by=respond_by)
-    )
-    db.session.flush()
+    """Invited, then accepted by the organisation's own contact point or coordinator."""
+    _invite(operation, code, actor, now, (now + timedelta(days=21)).date(), role=role)
+    respond(_answerer(code), operation, code, True, now=now + timedelta(days=3))
 
 
 def seed_demo(now=None):
@@ -109,6 +109,8 @@ def seed_demo(now=None):
         _accept(amber, code, lt, at(160))
     _accept(amber, "EUROPOL", lt, at(160), role="observer")
     _invite(amber, "UA", lt, at(150), respond_by=(now + timedelta(days=7)).date())
+    _invite(amber, "NL", lt, at(160), respond_by=at(140).date())
+    respond(_answerer("NL"), amber, "NL", False, "No staff available during the operational window.", now=at(150))
     step(lt, amber, "start", now=at(10))
 
     # 2. NORTH STAR (NL): sea containers into the North Sea ports, planning.
@@ -119,6 +121,8 @@ def seed_demo(now=None):
     step(sec, north, "approve", now=at(95))
     _accept(north, "DE", nl, at(90))
     _invite(north, "LT", nl, at(60), respond_by=(now + timedelta(days=14)).date())
+    _accept(north, "PL", nl, at(80))
+    withdraw(_answerer("PL"), north, "PL", "Staff reassigned to the eastern border.", now=at(40))
 
     # 3. SILENT RIVER (PL): submitted, waiting for the working party.
     silent = create_operation(pl, {"code_name": "SILENT RIVER", "year": year, "lead": "PL",
@@ -167,3 +171,5 @@ def seed_demo(now=None):
 
 
 # Demo steps of the capabilities (one import each).
+import planner.business_cases.demo  # noqa: F401,E402
+import planner.participants.demo  # noqa: F401,E402

@@ -88,6 +88,10 @@ class Factory:
 
         p.role, p.status, p.answered_at, p.is_co_organiser = role, "accepted", utcnow(), co_organiser
         db.session.commit()
+        if role == "participant":  # ready to start: a national contact point nominated (participants issue)
+            from tests.participants.prepare import nominate_missing_contact_points
+
+            nominate_missing_contact_points(self, operation)
         return p
 
     def invite(self, operation, org_code, role="participant"):
@@ -127,3 +131,5 @@ class Factory:
 
 
 # Preparers of the capabilities (one import each).
+import tests.participants.prepare  # noqa: E402,F401
+import tests.business_cases.prepare  # noqa: F401,E402

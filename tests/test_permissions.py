@@ -77,6 +77,10 @@ def world(factory):
         "organisation_id": factory.org("LT").id,
         "place_id": db.session.query(Place.id).limit(1).scalar(),
         "term_id": db.session.query(VocabularyTerm.id).limit(1).scalar(),
+        "section": "risk",  # a section of the business case
+        "number": 1,  # the business case's first submitted version
+        "year": op.year,
+        "org": "PL",
     }
     tokens = {who: factory.token(user, ("read",)) for who, user in users.items()}
     from planner.auth.models import ApiToken
@@ -131,7 +135,12 @@ GET_RULES = {
     "operations.index": role_rule("authenticated"),
     "operations.new": role_rule("operations.create"),
     "operations.show": operation_rule(SEES_OPERATION),
-    "operations.participants": operation_rule(SEES_PARTICIPANTS),
+    "participants.roster": operation_rule(SEES_PARTICIPANTS),
+    "participants.invite_page": operation_rule(COORDINATES),
+    "participants.answer": operation_rule({"invited_contact_point"}),
+    "participants.nomination": operation_rule(SEES_FULL),  # <org> is PL, an accepted participant
+    "participants.roster_xlsx": operation_rule(SEES_PARTICIPANTS),
+    "participants.roster_pdf": operation_rule(SEES_PARTICIPANTS),
     "operations.history": operation_rule(SEES_HISTORY),
     "operations.edit": operation_rule(COORDINATES),
     "audit.index": role_rule("admin.audit"),
@@ -150,6 +159,15 @@ GET_RULES = {
     "vocab.import_places": role_rule("admin.vocab"),
     "vocab.terms": role_rule("admin.vocab"),
     "vocab.edit_term": role_rule("admin.vocab"),
+    "business_cases.show": operation_rule(SEES_FULL),
+    # the world's operation is in planning: the case is frozen (409) even for its coordinators
+    "business_cases.edit_section": lambda who: 409 if who in COORDINATES else operation_rule(set())(who),
+    "business_cases.version": operation_rule(SEES_FULL),
+    "business_cases.compare": operation_rule(SEES_FULL),
+    "business_cases.evidence": operation_rule(SEES_FULL),
+    "business_cases.pdf": operation_rule(SEES_FULL),
+    "business_cases.programme_now": lambda who: 302 if role_rule("programme.view")(who) == 200 else 403,
+    "business_cases.programme": role_rule("programme.view"),
     # The API answers to bearer tokens only.
     "api.openapi_json": lambda who: 200,
     "api.me": role_rule("authenticated"),
@@ -158,6 +176,19 @@ GET_RULES = {
     "api.list_tokens": role_rule("authenticated"),
     "api.get_operation": operation_rule(SEES_OPERATION),
     "api.operation_history": operation_rule(SEES_HISTORY),
+    "api.get_business_case": operation_rule(SEES_FULL),
+    "api.list_business_case_versions": operation_rule(SEES_FULL),
+    "api.get_business_case_version": operation_rule(SEES_FULL),
+    "api.list_business_case_comments": operation_rule(SEES_FULL),
+    "api.business_case_pdf": operation_rule(SEES_FULL),
+    "api.get_funding": operation_rule(SEES_FULL),
+    "api.get_programme": role_rule("programme.view"),
+    "api.list_invitations": operation_rule(SEES_OPERATION),
+    "api.get_nomination": operation_rule(SEES_FULL),  # <org> is PL, an accepted participant
+    "api.get_sharing": operation_rule(SEES_FULL),
+    "api.get_roster": operation_rule(SEES_PARTICIPANTS),
+    "api.get_roster_xlsx": operation_rule(SEES_PARTICIPANTS),
+    "api.get_roster_pdf": operation_rule(SEES_PARTICIPANTS),
 }
 PUBLIC_ENDPOINTS = {"auth.login", "auth.health", "api.openapi_json"}
 

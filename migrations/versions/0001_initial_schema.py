@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 11:54:51.962912
+Create Date: 2026-11-23 12:27:03.756818
 
 """
 from alembic import op
@@ -185,6 +185,39 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_entry_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entry_user_id'), ['user_id'], unique=False)
 
+    op.create_table('business_case',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('operation_id', sa.Integer(), nullable=False),
+    sa.Column('content', sa.JSON(), nullable=False),
+    sa.Column('operational_start', sa.Date(), nullable=True),
+    sa.Column('operational_end', sa.Date(), nullable=True),
+    sa.Column('requested_eur', sa.Numeric(precision=14, scale=2), nullable=True),
+    sa.Column('council_number', sa.String(length=60), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint('operational_end IS NULL OR operational_start IS NULL OR operational_end >= operational_start', name=op.f('ck_business_case_case_window_ordered')),
+    sa.CheckConstraint('requested_eur IS NULL OR requested_eur >= 0', name=op.f('ck_business_case_requested_not_negative')),
+    sa.ForeignKeyConstraint(['operation_id'], ['operation.id'], name=op.f('fk_business_case_operation_id_operation'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], name=op.f('fk_business_case_updated_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_business_case')),
+    sa.UniqueConstraint('operation_id', name=op.f('uq_business_case_operation_id'))
+    )
+    op.create_table('funding_decision',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('operation_id', sa.Integer(), nullable=False),
+    sa.Column('granted_eur', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('programme', sa.String(length=300), nullable=False),
+    sa.Column('decided_on', sa.Date(), nullable=False),
+    sa.Column('decided_by_id', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint('granted_eur >= 0', name=op.f('ck_funding_decision_granted_not_negative')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'], name=op.f('fk_funding_decision_decided_by_id_user')),
+    sa.ForeignKeyConstraint(['operation_id'], ['operation.id'], name=op.f('fk_funding_decision_operation_id_operation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_funding_decision')),
+    sa.UniqueConstraint('operation_id', name=op.f('uq_funding_decision_operation_id'))
+    )
     op.create_table('notification',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -251,11 +284,202 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_participation_operation_id'), ['operation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_participation_organisation_id'), ['organisation_id'], unique=False)
 
+    op.create_table('phase',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('operation_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=False),
+    sa.Column('end_date', sa.Date(), nullable=True),
+    sa.Column('place', sa.String(length=200), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint("kind IN ('preparation', 'briefing', 'operational', 'post_operational', 'debriefing', 'final_report_due')", name=op.f('ck_phase_phase_kind_known')),
+    sa.CheckConstraint('end_date IS NULL OR end_date >= start_date', name=op.f('ck_phase_phase_end_after_start')),
+    sa.ForeignKeyConstraint(['operation_id'], ['operation.id'], name=op.f('fk_phase_operation_id_operation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_phase')),
+    sa.UniqueConstraint('operation_id', 'kind', name=op.f('uq_phase_operation_id_kind'))
+    )
+    with op.batch_alter_table('phase', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_phase_operation_id'), ['operation_id'], unique=False)
+
+    op.create_table('business_case_goods',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('category', sa.String(length=40), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['business_case.id'], name=op.f('fk_business_case_goods_case_id_business_case'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_business_case_goods')),
+    sa.UniqueConstraint('case_id', 'category', name=op.f('uq_business_case_goods_case_id_category'))
+    )
+    with op.batch_alter_table('business_case_goods', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_business_case_goods_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_business_case_goods_category'), ['category'], unique=False)
+
+    op.create_table('business_case_sector',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('sector', sa.String(length=30), nullable=False),
+    sa.CheckConstraint("sector IN ('air_cargo', 'air_passenger', 'sea_container', 'sea_other', 'road', 'rail', 'postal')", name=op.f('ck_business_case_sector_case_sector_known')),
+    sa.ForeignKeyConstraint(['case_id'], ['business_case.id'], name=op.f('fk_business_case_sector_case_id_business_case'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_business_case_sector')),
+    sa.UniqueConstraint('case_id', 'sector', name=op.f('uq_business_case_sector_case_id_sector'))
+    )
+    with op.batch_alter_table('business_case_sector', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_business_case_sector_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_business_case_sector_sector'), ['sector'], unique=False)
+
+    op.create_table('business_case_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('content', sa.JSON(), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('submitted_by_id', sa.Integer(), nullable=True),
+    sa.Column('outcome', sa.String(length=20), nullable=True),
+    sa.CheckConstraint("outcome IS NULL OR outcome IN ('returned', 'approved', 'rejected')", name=op.f('ck_business_case_version_version_outcome_known')),
+    sa.CheckConstraint('number >= 1', name=op.f('ck_business_case_version_version_positive')),
+    sa.ForeignKeyConstraint(['case_id'], ['business_case.id'], name=op.f('fk_business_case_version_case_id_business_case'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['submitted_by_id'], ['user.id'], name=op.f('fk_business_case_version_submitted_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_business_case_version')),
+    sa.UniqueConstraint('case_id', 'number', name=op.f('uq_business_case_version_case_id_number'))
+    )
+    with op.batch_alter_table('business_case_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_business_case_version_case_id'), ['case_id'], unique=False)
+
+    op.create_table('nomination',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('participation_id', sa.Integer(), nullable=False),
+    sa.Column('officers_deployed', sa.Integer(), nullable=True),
+    sa.Column('equipment', sa.JSON(), nullable=False),
+    sa.Column('languages', sa.JSON(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint('officers_deployed IS NULL OR officers_deployed BETWEEN 0 AND 100000', name=op.f('ck_nomination_officers_deployed_range')),
+    sa.ForeignKeyConstraint(['participation_id'], ['participation.id'], name=op.f('fk_nomination_participation_id_participation'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], name=op.f('fk_nomination_updated_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_nomination')),
+    sa.UniqueConstraint('participation_id', name=op.f('uq_nomination_participation_id'))
+    )
+    op.create_table('business_case_comment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('section', sa.String(length=40), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("section IN ('threat_assessment', 'targeted_goods', 'transport_sectors', 'routes', 'risk', 'risk_indicators', 'objectives', 'participants', 'planning', 'resources', 'budget', 'communication_plan')", name=op.f('ck_business_case_comment_comment_section_known')),
+    sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_business_case_comment_author_id_user')),
+    sa.ForeignKeyConstraint(['version_id'], ['business_case_version.id'], name=op.f('fk_business_case_comment_version_id_business_case_version'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_business_case_comment'))
+    )
+    with op.batch_alter_table('business_case_comment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_business_case_comment_version_id'), ['version_id'], unique=False)
+
+    op.create_table('control_location',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('nomination_id', sa.Integer(), nullable=False),
+    sa.Column('place_id', sa.Integer(), nullable=False),
+    sa.Column('transport_sectors', sa.JSON(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['nomination_id'], ['nomination.id'], name=op.f('fk_control_location_nomination_id_nomination'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['place_id'], ['place.id'], name=op.f('fk_control_location_place_id_place')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_control_location')),
+    sa.UniqueConstraint('nomination_id', 'place_id', name=op.f('uq_control_location_nomination_id_place_id'))
+    )
+    with op.batch_alter_table('control_location', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_control_location_nomination_id'), ['nomination_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_control_location_place_id'), ['place_id'], unique=False)
+
+    op.create_table('external_contact',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('nomination_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('phone', sa.String(length=40), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.CheckConstraint('length(name) > 0', name=op.f('ck_external_contact_name_given')),
+    sa.ForeignKeyConstraint(['nomination_id'], ['nomination.id'], name=op.f('fk_external_contact_nomination_id_nomination'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_external_contact'))
+    )
+    with op.batch_alter_table('external_contact', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_external_contact_nomination_id'), ['nomination_id'], unique=False)
+
+    op.create_table('liaison_officer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('nomination_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('date_from', sa.Date(), nullable=True),
+    sa.Column('date_to', sa.Date(), nullable=True),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.CheckConstraint('date_to IS NULL OR date_from IS NULL OR date_to >= date_from', name=op.f('ck_liaison_officer_dates_in_order')),
+    sa.CheckConstraint('length(name) > 0', name=op.f('ck_liaison_officer_name_given')),
+    sa.ForeignKeyConstraint(['nomination_id'], ['nomination.id'], name=op.f('fk_liaison_officer_nomination_id_nomination'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_liaison_officer'))
+    )
+    with op.batch_alter_table('liaison_officer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_liaison_officer_nomination_id'), ['nomination_id'], unique=False)
+
+    op.create_table('nominated_contact_point',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('nomination_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('phone', sa.String(length=40), nullable=False),
+    sa.Column('available_24_7', sa.Boolean(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['nomination_id'], ['nomination.id'], name=op.f('fk_nominated_contact_point_nomination_id_nomination'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_nominated_contact_point_user_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_nominated_contact_point')),
+    sa.UniqueConstraint('nomination_id', 'user_id', name=op.f('uq_nominated_contact_point_nomination_id_user_id'))
+    )
+    with op.batch_alter_table('nominated_contact_point', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_nominated_contact_point_nomination_id'), ['nomination_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_nominated_contact_point_user_id'), ['user_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('nominated_contact_point', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_nominated_contact_point_user_id'))
+        batch_op.drop_index(batch_op.f('ix_nominated_contact_point_nomination_id'))
+
+    op.drop_table('nominated_contact_point')
+    with op.batch_alter_table('liaison_officer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_liaison_officer_nomination_id'))
+
+    op.drop_table('liaison_officer')
+    with op.batch_alter_table('external_contact', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_external_contact_nomination_id'))
+
+    op.drop_table('external_contact')
+    with op.batch_alter_table('control_location', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_control_location_place_id'))
+        batch_op.drop_index(batch_op.f('ix_control_location_nomination_id'))
+
+    op.drop_table('control_location')
+    with op.batch_alter_table('business_case_comment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_business_case_comment_version_id'))
+
+    op.drop_table('business_case_comment')
+    op.drop_table('nomination')
+    with op.batch_alter_table('business_case_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_business_case_version_case_id'))
+
+    op.drop_table('business_case_version')
+    with op.batch_alter_table('business_case_sector', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_business_case_sector_sector'))
+        batch_op.drop_index(batch_op.f('ix_business_case_sector_case_id'))
+
+    op.drop_table('business_case_sector')
+    with op.batch_alter_table('business_case_goods', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_business_case_goods_category'))
+        batch_op.drop_index(batch_op.f('ix_business_case_goods_case_id'))
+
+    op.drop_table('business_case_goods')
+    with op.batch_alter_table('phase', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_phase_operation_id'))
+
+    op.drop_table('phase')
     with op.batch_alter_table('participation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_participation_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_participation_operation_id'))
@@ -269,6 +493,8 @@ def downgrade():
         batch_op.drop_index('ix_notification_user_unread')
 
     op.drop_table('notification')
+    op.drop_table('funding_decision')
+    op.drop_table('business_case')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entry_user_id'))
         batch_op.drop_index(batch_op.f('ix_audit_entry_organisation_id'))

@@ -3,4 +3,6 @@ The routes register themselves on import (planner/api/base.py: `@endpoint`)."""
 from planner.api.base import bp  # noqa: F401
 import planner.api.operations  # noqa: F401,E402
 import planner.api.accounts  # noqa: F401,E402
+import planner.api.participants  # noqa: F401,E402
 import planner.api.openapi  # noqa: F401,E402
+import planner.api.business_cases  # noqa: F401,E402

@@ -66,3 +66,25 @@ def unmet_conditions(transition_name, operation, user):
     for check in _GUARDS[transition_name]:
         reasons.extend(check(operation, user) or [])
     return reasons
+
+
+# What a capability does once a transition has happened (after the state change and flush, before the audit
+# entry): e.g. freezing the business case on submit, creating the schedule on approve.
+# `@after_transition("approve") def f(operation, user, now): ...`; it must not refuse (that is a guard's job).
+_AFTER = {name: [] for name in TRANSITIONS}
+
+
+def after_transition(transition_name):
+    if transition_name not in _AFTER:
+        raise ValueError(f"unknown transition {transition_name!r}")
+
+    def decorator(func):
+        _AFTER[transition_name].append(func)
+        return func
+
+    return decorator
+
+
+def run_after_transition(transition_name, operation, user, now):
+    for hook in _AFTER[transition_name]:
+        hook(operation, user, now)

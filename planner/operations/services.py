@@ -10,11 +10,11 @@ from planner.auth.models import User
 from planner.core.audit import changes, log_action
 from planner.core.clock import utcnow
 from planner.core.enums import Role
-from planner.core.errors import FieldErrors, PermissionDenied, StaleVersion, TransitionRefused
+from planner.core.errors import FieldErrors, PermissionDenied, StaleVersion, TransitionRefused, ValidationError
 from planner.core.notifications import notify
 from planner.extensions import db
-from planner.operations.access import operation_access
-from planner.operations.lifecycle import TRANSITIONS, guard, unmet_conditions
+from planner.operations.access import ORGANISER_PLACES, operation_access
+from planner.operations.lifecycle import TRANSITIONS, guard, run_after_transition, unmet_conditions
 from planner.operations.models import HandlingMarking, Operation, OperationState, OperationTransition
 from planner.organisations.models import Organisation, OrganisationKind
 from planner.participants.models import Participation, ParticipationRole, ParticipationStatus
@@ -26,7 +26,7 @@ EDITABLE_FIELDS = ("code_name", "year", "time_zone", "handling_marking", "summar
 
 # --- validation (one place for the form and the API) ----------------------------------------------------
 
-def _validate(data, errors, *, partial, lead=None):
+def _validate(data, errors, *, partial, lead=None, operation=None):
     clean = {}
     if "code_name" in data or not partial:
         value = data.get("code_name")
@@ -40,7 +40,7 @@ def _validate(data, errors, *, partial, lead=None):
         value = data.get("year")
         try:
             year = int(value) if not isinstance(value, bool) else None
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             year = None
         if year is None or isinstance(value, float):
             errors.add("year", _("The year must be a whole number, e.g. 2026."))
@@ -80,10 +80,34 @@ def _validate(data, errors, *, partial, lead=None):
                     errors.add("co_organisers", _("Unknown organisation %(code)s.", code=code[:20]))
                 elif lead is not None and org.id == lead.id:
                     errors.add("co_organisers", _("The lead cannot also be a co-organiser."))
+                elif reason := _co_organiser_refusal(org, operation, clean.get("year") or getattr(operation, "year", None)):
+                    errors.add("co_organisers", reason)
                 else:
                     orgs.append(org)
             clean["co_organisers"] = orgs
     return clean
+
+
+def _co_organiser_refusal(org, operation, year):
+    """Why `org` cannot co-organise, or None. Co-organisers see every record of the operation, so they are
+    agencies (OLAF, WCO, FRONTEX …) or services of EU Member States; never the working-party secretariat, and
+    never an organisation that declined, withdrew, observes or has not answered an invitation."""
+    from datetime import date
+
+    from planner.organisations.models import SharingAudience
+
+    if org.kind == OrganisationKind.SECRETARIAT:
+        return _("The working-party secretariat cannot co-organise an operation.")
+    on = date(year, 12, 31) if isinstance(year, int) else date.today()
+    if org.kind != OrganisationKind.AGENCY and org.audience(on) is not SharingAudience.EU_MEMBER_STATE:
+        return _("%(code)s cannot co-organise: co-organisers are agencies or EU Member State services.", code=org.code)
+    existing = operation.participation_of(org.id) if operation is not None else None
+    if existing is not None and not existing.is_co_organiser and (
+        existing.status != ParticipationStatus.ACCEPTED or existing.role != ParticipationRole.PARTICIPANT
+    ):
+        return _("%(code)s is %(status)s in this operation as %(role)s; it cannot be made a co-organiser.",
+                 code=org.code, status=existing.status, role=existing.role)
+    return None
 
 
 def organisation_by_code(code):
@@ -169,16 +193,24 @@ def snapshot(operation):
     }
 
 
-def update_operation(user, operation, data, expected_version=None, now=None):
+def update_operation(user, operation, data, expected_version, now=None):
+    """Edit the operation; `expected_version` is the version the editor read (a stale one is refused)."""
     now = now or utcnow()
     access = operation_access(user, operation)
     if not access.coordinates:
         raise PermissionDenied(_("Only the coordinators of the lead and co-organisers edit the operation."))
+    if "co_organisers" in data and user.organisation_id != operation.lead_id:
+        raise PermissionDenied(_("Only the lead administration names the co-organisers."))
     if operation.state_enum not in EDITABLE_STATES:
         raise TransitionRefused(
             _("The operation can be edited in draft or planning only; it is %(state)s.", state=operation.state_enum.label)
         )
-    if expected_version is not None and int(expected_version) != operation.version:
+    try:
+        expected_version = int(expected_version)
+    except (TypeError, ValueError, OverflowError):
+        raise ValidationError(_("Send the version of the operation you are editing."),
+                              {"version": [_("A whole number is required.")]}) from None
+    if expected_version != operation.version:
         raise StaleVersion(
             _("Somebody else saved this operation since you opened it (version %(v)s). Reload and try again.",
               v=operation.version),
@@ -188,7 +220,7 @@ def update_operation(user, operation, data, expected_version=None, now=None):
     errors = FieldErrors()
     for field in sorted(unknown):
         errors.add(field, _("This field cannot be changed here."))
-    clean = _validate(data, errors, partial=True, lead=operation.lead)
+    clean = _validate(data, errors, partial=True, lead=operation.lead, operation=operation)
     if "year" in clean and clean["year"] != operation.year and operation.state_enum is not OperationState.DRAFT:
         errors.add("year", _("The year can be changed in draft only."))
     errors.raise_if_any()
@@ -224,8 +256,8 @@ def may_take(user, operation, transition_name):
         return True, None
     if not access.reviews:
         return False, _("Only the working-party secretariat may do this.")
-    if transition_name == "approve" and user.organisation_id == operation.lead_id:
-        return False, _("A secretariat user whose organisation leads the operation cannot approve it.")
+    if access.place in ORGANISER_PLACES or user.organisation_id == operation.lead_id:
+        return False, _("A secretariat user whose organisation leads or co-organises the operation cannot review it.")
     return True, None
 
 
@@ -283,6 +315,7 @@ def take_transition(user, operation, action, comment=None, now=None):
     )
     db.session.add(record)
     db.session.flush()
+    run_after_transition(action, operation, user, now)
     log_action(
         operation, f"operation.{_past(action)}", user,
         data={"from": state.value, "to": transition.target.value, "comment": comment}, now=now,

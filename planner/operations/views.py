@@ -52,6 +52,7 @@ def dashboard():
 @requires("authenticated")
 def index():
     year = request.args.get("year", type=int)
+    year = year if year is not None and 1990 <= year <= 2100 else None
     state = request.args.get("state") if request.args.get("state") in OperationState.codes() else None
     q = (request.args.get("q") or "").strip()[:60]
     sort = request.args.get("sort", "reference")
@@ -61,7 +62,7 @@ def index():
         "state": (Operation.state, Operation.reference),
         "lead": (Organisation.code, Operation.reference),
     }.get(sort, (Operation.year.desc(), Operation.sequence))
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
     stmt = filter_operations(visible_operations(current_user), year, state, q).join(
         Organisation, Organisation.id == Operation.lead_id)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
@@ -163,15 +164,6 @@ def operation_page(template, operation, access, **context):
 def show(operation_id):
     operation, access = get_visible_operation(current_user, operation_id)
     return operation_page("operations/show.html", operation, access, tab="overview")
-
-
-@bp.route("/operations/<int:operation_id>/participants")
-@requires("authenticated")
-def participants(operation_id):
-    operation, access = get_visible_operation(current_user, operation_id)
-    if not access.sees_participant_list:
-        abort(403)
-    return operation_page("operations/participants.html", operation, access, tab="participants")
 
 
 @bp.route("/operations/<int:operation_id>/history")

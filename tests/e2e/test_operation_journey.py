@@ -32,7 +32,18 @@ def log_in(page, email):
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
-def test_coordinator_submits_and_secretariat_approves(page, people):
+def _write_complete_business_case(app, url):
+    """The submit guard needs a complete business case (the business-case journey drafts one in the browser)."""
+    from planner.operations.models import Operation
+    from tests.business_cases.prepare import prepare
+
+    with app.app_context():
+        operation = db.session.get(Operation, int(url.rstrip("/").rsplit("/", 1)[1]))
+        prepare(Factory(), operation, "submit")
+        db.session.remove()
+
+
+def test_coordinator_submits_and_secretariat_approves(app, page, people):
     coordinator, secretariat = people
 
     log_in(page, coordinator)
@@ -46,6 +57,7 @@ def test_coordinator_submits_and_secretariat_approves(page, people):
     expect(page.get_by_role("heading", name=re.compile("BLUE LAGOON"))).to_be_visible()
     state = page.locator("#operation-state")
     expect(state).to_have_text("Draft")
+    _write_complete_business_case(app, page.url)
     page.get_by_role("button", name="Submit to the working party").click()
     expect(state).to_have_text("Submitted to the working party")
     operation_url = page.url

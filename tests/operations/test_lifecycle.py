@@ -9,6 +9,7 @@ from planner.extensions import db
 from planner.operations.lifecycle import ALLOWED_TRANSITIONS, TRANSITIONS, guard, guards_for, _GUARDS
 from planner.operations.models import OperationState
 from planner.operations.services import take_transition
+from tests.business_cases.prepare import prepare
 from tests.factories import NEEDS_COMMENT, SECRETARIAT_ACTIONS
 
 STATES = [s.value for s in OperationState]
@@ -41,6 +42,8 @@ def test_allowed_transition(factory, state, action):
     op = factory.operation_in(state)
     if action == "start":
         factory.accept(op, "PL")
+    if action == "submit":
+        prepare(factory, op, "submit")  # a complete business case
     actor = _actor(factory, op, action)
     take_transition(actor, op, action, "because" if action in NEEDS_COMMENT else None)
     db.session.commit()
@@ -105,7 +108,7 @@ def test_secretariat_of_the_lead_cannot_approve(factory):
     insider = factory.user("LT", "secretariat")
     with pytest.raises(PermissionDenied) as denied:
         take_transition(insider, op, "approve")
-    assert "leads the operation" in denied.value.message
+    assert "leads or co-organises the operation" in denied.value.message
     db.session.rollback()
     take_transition(factory.secretariat(), op, "approve")
     assert op.state == "planning"
@@ -142,12 +145,14 @@ def test_observers_do_not_count_as_participants(factory):
 def test_co_organiser_coordinator_runs_the_operation(factory):
     op = factory.operation_in("draft", co_organisers=["OLAF"])
     olaf = factory.coordinator("OLAF")
+    prepare(factory, op, "submit")
     take_transition(olaf, op, "submit")
     assert op.state == "submitted"
 
 
 def test_guard_registry_lets_a_capability_add_a_rule(factory):
     op = factory.operation_in("draft")
+    prepare(factory, op, "submit")
 
     @guard("submit")
     def needs_a_summary(operation, user):
@@ -165,6 +170,7 @@ def test_guard_registry_lets_a_capability_add_a_rule(factory):
 def test_timestamps_and_notifications(factory):
     op = factory.operation_in("draft")
     secretariat = factory.secretariat()
+    prepare(factory, op, "submit")
     take_transition(factory.coordinator("LT"), op, "submit")
     db.session.commit()
     assert op.submitted_at is not None

@@ -7,7 +7,7 @@ from planner.core.audit import AuditEntry
 from planner.core.errors import PermissionDenied, StaleVersion, TransitionRefused, ValidationError
 from planner.extensions import db
 from planner.operations.models import Operation
-from planner.operations.services import create_operation, update_operation
+from planner.operations.services import create_operation, take_transition, update_operation
 
 
 def test_create_assigns_reference_and_makes_the_lead_an_accepted_participant(factory):
@@ -87,17 +87,17 @@ def test_update_is_versioned_audited_and_limited_to_coordinators(factory):
     assert stale.value.current_version == op.version
     db.session.rollback()
     with pytest.raises(PermissionDenied):
-        update_operation(factory.user("LT", "officer"), op, {"summary": "x"})
+        update_operation(factory.user("LT", "officer"), op, {"summary": "x"}, op.version)
     db.session.rollback()
     with pytest.raises(ValidationError) as error:
-        update_operation(coordinator, op, {"state": "closed"})
+        update_operation(coordinator, op, {"state": "closed"}, op.version)
     assert "state" in error.value.errors
 
 
 def test_update_refused_once_operational(factory):
     op = factory.operation_in("operational")
     with pytest.raises(TransitionRefused):
-        update_operation(factory.coordinator("LT"), op, {"summary": "late"})
+        update_operation(factory.coordinator("LT"), op, {"summary": "late"}, op.version)
 
 
 def test_database_refuses_an_approved_state_without_approver(factory):
@@ -130,6 +130,9 @@ def test_create_submit_and_history_through_the_pages(factory, client, login):
     page = client.get(f"/operations/{op.id}").get_data(as_text=True)
     assert "&lt;b&gt;bold&lt;/b&gt;" in page and "<b>bold</b>" not in page
     assert "Submit to the working party" in page
+    from tests.business_cases.prepare import prepare
+
+    prepare(factory, op, "submit")  # a complete business case
     response = client.post(f"/operations/{op.id}/transitions", data={"action": "submit", "comment": ""})
     assert response.status_code == 302
     history = client.get(f"/operations/{op.id}/history").get_data(as_text=True)
@@ -207,3 +210,59 @@ def test_changing_only_co_organisers_bumps_the_version(factory):
     update_operation(factory.coordinator("LT"), op, {"co_organisers": ["OLAF"]}, expected_version=version)
     db.session.commit()
     assert op.version == version + 1
+
+
+def test_only_the_lead_names_co_organisers_and_only_fitting_ones(factory):
+    op = factory.operation_in("draft", co_organisers=["OLAF"])
+    olaf = factory.coordinator("OLAF")
+    with pytest.raises(PermissionDenied):
+        update_operation(olaf, op, {"co_organisers": ["OLAF", "WCO"]}, op.version)
+    db.session.rollback()
+    update_operation(olaf, op, {"summary": "a co-organiser edits the summary"}, op.version)
+    lead = factory.coordinator("LT")
+    factory.invite(op, "DE")
+    for codes, needle in ((["CCWP"], "secretariat"), (["UA"], "agencies or EU Member State"), (["DE"], "invited")):
+        with pytest.raises(ValidationError) as error:
+            update_operation(lead, op, {"co_organisers": codes}, op.version)
+        assert needle in error.value.errors["co_organisers"][0]
+        db.session.rollback()
+    assert op.participation_of(factory.org("DE").id).status == "invited"
+
+
+def test_a_co_organising_secretariat_cannot_review(factory):
+    op = factory.operation_in("submitted", co_organisers=["OLAF"])
+    olaf_secretariat = factory.user("OLAF", "secretariat")
+    for action in ("approve", "return", "reject"):
+        with pytest.raises(PermissionDenied):
+            take_transition(olaf_secretariat, op, action, "because")
+        db.session.rollback()
+
+
+def test_missing_or_bad_version_is_refused(factory):
+    op = factory.operation_in("draft")
+    for version in (None, "abc", "1e400"):
+        with pytest.raises(ValidationError) as error:
+            update_operation(factory.coordinator("LT"), op, {"summary": "x"}, version)
+        assert "version" in error.value.errors
+        db.session.rollback()
+    with pytest.raises(StaleVersion):
+        update_operation(factory.coordinator("LT"), op, {"summary": "x"}, 10**30)
+
+
+def test_hostile_query_strings_and_nul_characters(factory, client, login):
+    factory.operation_in("draft", code_name="ALPHA")
+    login(factory.coordinator("LT"))
+    for query in ("year=99999999999999999999", "page=99999999999999999999", "year=3000000000"):
+        assert client.get(f"/operations?{query}").status_code == 200, query
+    assert client.get("/operations?q=a%00b").status_code == 400
+    response = client.post("/operations/new", data={"code_name": "NUL\x00NAME", "year": "2026", "lead": "LT",
+                                                    "time_zone": "Europe/Brussels", "handling_marking": "LIMITE"})
+    assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
+    response = client.post("/login", data={"email": "a\x00@x.example", "password": "x"})
+    assert response.status_code == 400
+
+
+def test_api_refuses_nul_in_json(factory, client):
+    headers = factory.auth(factory.coordinator("LT"))
+    response = client.post("/api/v1/operations", json={"code_name": "A\u0000B", "year": 2026}, headers=headers)
+    assert response.status_code == 400 and "NUL" in response.get_json()["error"]
