@@ -1,5 +1,5 @@
 """The Joint Operations Planner: create_app() builds the Flask application."""
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 

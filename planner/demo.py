@@ -1,6 +1,6 @@
 """Demo data: a believable year of work, so that a newcomer sees the product at work (`planner seed-demo`).
 Every operation is built through the same services as the pages, so the demo obeys every rule."""
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from sqlalchemy import select
 

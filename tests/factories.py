@@ -6,7 +6,6 @@ from sqlalchemy import select
 from planner.auth.models import User
 from planner.auth.services import create_user, issue_token
 from planner.extensions import db
-from planner.operations.models import Operation
 from planner.operations.services import take_transition
 from planner.organisations.services import resolve_organisation_code
 from planner.participants.models import Participation

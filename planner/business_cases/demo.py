@@ -60,7 +60,7 @@ CASES = {
         "budget": {"lines": [{"item": "liaison officers at the coordination unit", "amount_eur": "9000.00"}],
                    "programme": "Union Anti-Fraud Programme", "requested_eur": "9000.00"},
         "communication_plan": "Joint press release by NL and DE customs when the operation ends.",
-    }, (20, 150, 164)),
+    }, (20, 125, 139)),
     "SILENT RIVER": ({
         "threat_assessment": {
             "narrative": "Falsified and unauthorised medicines (erectile dysfunction, slimming, doping) ordered "

@@ -1,5 +1,5 @@
 """Column types shared by every feature."""
-from datetime import datetime, timezone
+from datetime import timezone
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator

@@ -16,7 +16,7 @@ from planner.extensions import db
 from planner.operations.access import ORGANISER_PLACES, operation_access
 from planner.operations.lifecycle import TRANSITIONS, guard, run_after_transition, unmet_conditions
 from planner.operations.models import HandlingMarking, Operation, OperationState, OperationTransition
-from planner.organisations.models import Organisation, OrganisationKind
+from planner.organisations.models import OrganisationKind
 from planner.participants.models import Participation, ParticipationRole, ParticipationStatus
 
 CODE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,39}$")

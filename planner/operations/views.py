@@ -9,7 +9,6 @@ from planner.core.errors import PlannerError
 from planner.core.permissions import requires
 from planner.extensions import db
 from planner.operations.forms import OperationForm, TransitionForm
-from planner.operations.lifecycle import TRANSITIONS
 from planner.operations.models import Operation, OperationState
 from planner.operations.queries import filter_operations, get_visible_operation, visible_operations
 from planner.operations.tabs import tabs_for

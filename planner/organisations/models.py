@@ -1,7 +1,7 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, select
+from sqlalchemy import CheckConstraint, Date, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.core.clock import utcnow

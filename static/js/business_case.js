@@ -1,6 +1,6 @@
 // Business case: while the coordinator picks goods or transport sectors, refresh the evidence from past
 // operations (aggregates only). The page works without it: the panel shows the saved choice.
-document.addEventListener("DOMContentLoaded", () => {
+const startEvidencePanel = () => {
   const form = document.getElementById("section-form");
   const panel = document.getElementById("evidence-panel");
   if (!form || !panel || !form.dataset.evidenceUrl) return;
@@ -16,4 +16,10 @@ document.addEventListener("DOMContentLoaded", () => {
   form.addEventListener("change", (event) => {
     if (event.target.matches("select[name$='-category'], input[name='transport_sectors']")) refresh();
   });
-});
+};
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", startEvidencePanel);
+} else {
+  startEvidencePanel();
+}

@@ -71,3 +71,25 @@ def page(browser, live_server, csrf_app):
     yield page
     context.close()
 
+
+
+def log_in(page, email, password=None):
+    """Log in through the login page and land on the dashboard."""
+    from playwright.sync_api import expect
+
+    from tests.factories import PASSWORD
+
+    page.goto("/login")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password or PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+
+def log_out(page):
+    """Log out through the user menu of the navigation bar."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("navigation", name="Main").locator(".dropdown-toggle").click()
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()

@@ -6,7 +6,8 @@ import re
 import pytest
 
 from planner.extensions import db
-from tests.factories import PASSWORD, Factory
+from tests.factories import Factory
+from tests.e2e.conftest import log_in, log_out
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 expect = sync_api.expect
@@ -23,21 +24,9 @@ def people(app):
     return emails
 
 
-def log_in(page, email):
-    page.goto("/login")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-
-
-def log_out(page):
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
-
-
 def edit_section(page, label, fill, save_label=None):
     page.get_by_role("link", name=f"Edit “{label}”").click()
+    page.wait_for_load_state("load")  # the page's script listens for changes from then on
     fill(page)
     page.get_by_role("button", name=f"Save “{save_label or label}”").click()
     expect(page.get_by_text(f"Section “{save_label or label}” saved.")).to_be_visible()

@@ -5,7 +5,8 @@ import re
 import pytest
 
 from planner.extensions import db
-from tests.factories import PASSWORD, Factory
+from tests.factories import Factory
+from tests.e2e.conftest import log_in, log_out
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 expect = sync_api.expect
@@ -22,14 +23,6 @@ def people(app):
         emails = coordinator.email, secretariat.email
         db.session.remove()
     return emails
-
-
-def log_in(page, email):
-    page.goto("/login")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
 def _write_complete_business_case(app, url):
@@ -68,8 +61,7 @@ def test_coordinator_submits_and_secretariat_approves(app, page, people):
     expect(submitted).to_have_count(1)
     expect(submitted).to_contain_text("Lina Coordinator (LT)")
 
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    log_out(page)
 
     log_in(page, secretariat)
     review = page.get_by_role("region", name="Business cases awaiting review")

@@ -6,7 +6,8 @@ import re
 import pytest
 
 from planner.extensions import db
-from tests.factories import PASSWORD, Factory
+from tests.factories import Factory
+from tests.e2e.conftest import log_in, log_out
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 expect = sync_api.expect
@@ -27,19 +28,6 @@ def journey(app):
         url = f"/operations/{op.id}"
         db.session.remove()
     return url, people
-
-
-def log_in(page, email):
-    page.goto("/login")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-
-
-def log_out(page):
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
 
 
 def answer(page, email, accept, reason=""):

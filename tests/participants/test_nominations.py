@@ -67,7 +67,6 @@ def test_nobody_edits_another_organisations_nomination(api, factory, planning):
     assert db.session.scalar(select(Nomination.id).join(Nomination.participation).where(
         Nomination.participation.has(organisation_id=factory.org("PL").id))) is None
     # and through the page
-    from flask.testing import FlaskClient  # noqa: F401
 
 
 def test_page_refuses_to_edit_another_organisations_nomination(factory, client, login, planning):
