@@ -138,7 +138,8 @@ GET_RULES = {
     "participants.roster": operation_rule(SEES_PARTICIPANTS),
     "participants.invite_page": operation_rule(COORDINATES),
     "participants.answer": operation_rule({"invited_contact_point"}),
-    "participants.nomination": operation_rule(SEES_FULL),  # <org> is PL, an accepted participant
+    # <org> is PL, an accepted participant: PL itself and the organisers; contact details stay in the operation.
+    "participants.nomination": operation_rule(SEES_FULL - {"admin", "secretariat"}),
     "participants.roster_xlsx": operation_rule(SEES_PARTICIPANTS),
     "participants.roster_pdf": operation_rule(SEES_PARTICIPANTS),
     "operations.history": operation_rule(SEES_HISTORY),
@@ -184,8 +185,8 @@ GET_RULES = {
     "api.get_funding": operation_rule(SEES_FULL),
     "api.get_programme": role_rule("programme.view"),
     "api.list_invitations": operation_rule(SEES_OPERATION),
-    "api.get_nomination": operation_rule(SEES_FULL),  # <org> is PL, an accepted participant
-    "api.get_sharing": operation_rule(SEES_FULL),
+    "api.get_nomination": operation_rule(SEES_FULL - {"admin", "secretariat"}),  # <org> is PL
+    "api.get_sharing": operation_rule(SEES_FULL - {"admin", "secretariat"}),  # <org> is PL
     "api.get_roster": operation_rule(SEES_PARTICIPANTS),
     "api.get_roster_xlsx": operation_rule(SEES_PARTICIPANTS),
     "api.get_roster_pdf": operation_rule(SEES_PARTICIPANTS),

@@ -163,7 +163,7 @@ def business_case_pdf(operation_id):
     raw = request.args.get("version")
     number = None
     if raw:
-        if not raw.isdigit() or len(raw) > 6:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
             errors.add("version", _("Give a version number."))
         else:
             number = int(raw)

@@ -23,7 +23,7 @@ bp = Blueprint("auth", __name__)
 @login_manager.user_loader
 def load_user(session_id):
     user_id = str(session_id).partition(".")[0]
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 10 else None
+    user = db.session.get(User, int(user_id)) if user_id.isascii() and user_id.isdigit() and len(user_id) < 10 else None
     if user is None or user.is_service_account or not user.is_active or not user.organisation.is_active:
         return None
     if not user.session_id_matches(session_id):  # the password changed since this session began

@@ -11,6 +11,7 @@ from planner.core.audit import changes, log_action
 from planner.core.clock import utcnow
 from planner.core.errors import FieldErrors, PermissionDenied, StaleVersion, TransitionRefused
 from planner.core.notifications import notify
+from planner.core.versions import require_version
 from planner.extensions import db
 from planner.business_cases.content import (
     FIELDS, SECTION_KEYS, SECTION_LABELS, empty_content, merge, missing_messages,
@@ -75,7 +76,7 @@ def save_business_case(user, operation, data, expected_version=None, partial=Tru
         raise TransitionRefused(_("The business case can be edited while the operation is in draft only; it is "
                                   "%(state)s.", state=operation.state_enum.label))
     case = get_or_create_case(operation)
-    if expected_version is not None and int(expected_version) != case.version:
+    if expected_version is not None and require_version(expected_version) != case.version:
         raise StaleVersion(_("Somebody else saved this business case since you opened it (version %(v)s). Reload "
                              "and try again: your changes are still in the form.", v=case.version), case.version)
     if not isinstance(data, dict):
@@ -227,7 +228,7 @@ def record_funding(user, operation, data, expected_version=None, now=None):
     if operation.state not in APPROVED_STATES:
         raise TransitionRefused(_("A funding decision is recorded once the operation is approved."))
     decision = db.session.scalar(select(FundingDecision).where(FundingDecision.operation_id == operation.id))
-    if decision is not None and expected_version is not None and int(expected_version) != decision.version:
+    if decision is not None and expected_version is not None and require_version(expected_version) != decision.version:
         raise StaleVersion(_("Somebody else saved this funding decision since you opened it (version %(v)s).",
                              v=decision.version), decision.version)
     v = FieldValidator()

@@ -73,7 +73,7 @@ class FieldValidator:
         if value is None or value == "":
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 10:
+            if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) < 10:
                 value = int(value.strip())
             else:
                 self.add(path, _("Give a whole number from %(low)d to %(high)d.", low=low, high=high))
@@ -253,7 +253,7 @@ def validate_content(data):
 
     coordination = v.obj(data.get("coordination"), "coordination", ("model", "host"))
     model = coordination.get("model") or None
-    if model is not None and model not in COORDINATION_MODELS:
+    if model is not None and (not isinstance(model, str) or model not in COORDINATION_MODELS):
         v.add("coordination.model", _("Choose physical or virtual."))
         model = None
     hosts = v.organisations([coordination["host"]] if coordination.get("host") else [], "coordination.host")

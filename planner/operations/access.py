@@ -34,6 +34,13 @@ class OperationAccess:
         self.place = self._place()
 
     def _place(self):
+        place = self._member_place()
+        # The secretariat and admins keep their oversight where their organisation merely observes or is invited.
+        if self.role in (Role.SECRETARIAT, Role.ADMIN) and place in (Place.INVITED, Place.OBSERVER, Place.NONE):
+            return Place.OVERSIGHT
+        return place
+
+    def _member_place(self):
         p = self.participation
         if p is not None:
             if p.is_lead and p.status == ParticipationStatus.ACCEPTED:
@@ -44,8 +51,6 @@ class OperationAccess:
                 return Place.OBSERVER if p.role == ParticipationRole.OBSERVER else Place.PARTICIPANT
             if p.status == ParticipationStatus.INVITED:
                 return Place.INVITED
-        if self.role in (Role.SECRETARIAT, Role.ADMIN):
-            return Place.OVERSIGHT
         return Place.NONE
 
     # --- seeing -------------------------------------------------------------------------------------

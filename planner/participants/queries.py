@@ -68,11 +68,13 @@ class Roster:
 
 
 def roster_level(access):
-    if access.place in ORGANISER_PLACES or access.place is Place.OVERSIGHT:
+    """Contact details stay inside the operation: the secretariat and admins (oversight) see the organisations
+    taking part, as observers do, never the people (DESIGN.md §2b)."""
+    if access.place in ORGANISER_PLACES:
         return FULL
     if access.place is Place.PARTICIPANT:
         return CONTACTS
-    if access.place is Place.OBSERVER:
+    if access.place in (Place.OBSERVER, Place.OVERSIGHT):
         return ORGANISATIONS
     return None
 
@@ -101,7 +103,8 @@ def visible_roster(access):
 
 
 def may_view_nomination(access, participation):
-    """The participant itself, the lead and co-organisers, the secretariat and admins read a nomination."""
+    """The participant itself and the lead and co-organisers read a nomination (contact details stay inside the
+    operation)."""
     if not access.sees_operation:
         raise NotFound(_("No such operation."))
     if participation.organisation_id == access.user.organisation_id and access.place in (
@@ -116,6 +119,6 @@ def visible_invitations(access):
     if not access.sees_operation:
         raise NotFound(_("No such operation."))
     participations = access.operation.participations
-    if roster_level(access) == FULL:
+    if roster_level(access) == FULL or access.place is Place.OVERSIGHT:
         return list(participations)
     return [p for p in participations if p.organisation_id == access.user.organisation_id]

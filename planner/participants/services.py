@@ -413,7 +413,8 @@ def validate_nomination(participation, data):
     if officers in (None, ""):
         clean["officers_deployed"] = None
     elif isinstance(officers, bool) or not isinstance(officers, int) and not (
-            isinstance(officers, str) and officers.strip().isdigit()):
+            isinstance(officers, str) and officers.strip().isascii() and officers.strip().isdigit()
+            and len(officers.strip()) <= 6):
         errors.add("officers_deployed", _("Give a whole number of officers."))
     elif not 0 <= int(officers) <= 100000:
         errors.add("officers_deployed", _("Give a number between 0 and 100000."))

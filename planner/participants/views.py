@@ -10,6 +10,7 @@ from planner.auth.models import User
 from planner.core.errors import PlannerError
 from planner.core.permissions import requires
 from planner.core.spreadsheets import XLSX_MIMETYPE
+from planner.core.versions import require_version
 from planner.extensions import db
 from planner.operations.queries import get_visible_operation
 from planner.operations.tabs import register_tab
@@ -155,8 +156,8 @@ def _form_rows(form):
     data, slots = {}, {}
 
     def rows(prefix, key, fields, read):
-        count = min(int(form.get(f"{prefix}-count", "0") or 0) if (form.get(f"{prefix}-count") or "").isdigit()
-                    else 0, 60)
+        raw_count = (form.get(f"{prefix}-count") or "").strip()
+        count = min(int(raw_count) if raw_count.isascii() and raw_count.isdigit() and len(raw_count) < 4 else 0, 60)
         items, where = [], []
         for slot in range(count):
             raw = {f: form.get(f"{prefix}-{slot}-{f}", "").strip() for f in fields}
@@ -186,7 +187,7 @@ def _errors_to_slots(errors, slots):
     result = {}
     for key, messages in errors.items():
         parts = key.split(".")
-        if len(parts) >= 2 and parts[0] in slots and parts[1].isdigit() and int(parts[1]) < len(slots[parts[0]]):
+        if len(parts) >= 2 and parts[0] in slots and parts[1].isascii() and parts[1].isdigit() and len(parts[1]) < 4 and int(parts[1]) < len(slots[parts[0]]):
             parts[1] = str(slots[parts[0]][int(parts[1])])
         result[".".join(parts)] = messages
     return result
@@ -228,7 +229,7 @@ def nomination(operation_id, org):
         version = form.version.data
         try:
             save_nomination(current_user, operation, org, data,
-                            expected_version=int(version) if (version or "").isdigit() else None)
+                            expected_version=require_version(version))
         except PlannerError as exc:
             db.session.rollback()
             message, errors = exc.message, _errors_to_slots(exc.errors, slots)
@@ -273,7 +274,7 @@ def sharing(operation_id, org):
     version = form.version.data
     try:
         save_sharing(current_user, operation, org, data,
-                     expected_version=int(version) if (version or "").isdigit() else None)
+                     expected_version=require_version(version))
     except PlannerError as exc:
         db.session.rollback()
         if exc.status == 404:

@@ -98,6 +98,8 @@ def test_lead_nominates_too(api, factory, planning):
     ({"officers_deployed": 100001}, "officers_deployed"),
     ({"officers_deployed": -1}, "officers_deployed"),
     ({"officers_deployed": "many"}, "officers_deployed"),
+    ({"officers_deployed": "²"}, "officers_deployed"),
+    ({"officers_deployed": "9" * 5000}, "officers_deployed"),
     ({"equipment": ["laser"]}, "equipment.0"),
     ({"languages": ["xx"]}, "languages.0"),
     ({"languages": ["english"]}, "languages.0"),
@@ -224,3 +226,14 @@ def test_a_closed_operation_shows_the_nomination_read_only(factory, client, logi
     assert "Save the nomination" not in page and user.name in page
     response = client.post(f"/operations/{op.id}/nominations/PL", data={"cp-count": "0"})
     assert response.status_code == 403
+
+
+def test_page_refuses_odd_digits_and_a_missing_version(factory, client, login, planning):
+    op, pl = planning
+    login(pl)
+    url = f"/operations/{op.id}/nominations/PL"
+    for form in ({"version": "²", "cp-count": "²"}, {"cp-count": "1", "cp-0-user": pl.email},
+                 {"version": "0", "officers_deployed": "²"}):
+        response = client.post(url, data=form)
+        assert response.status_code in (409, 422), form  # the page shows the message; nothing is saved
+    assert db.session.scalar(select(Nomination.id)) is None

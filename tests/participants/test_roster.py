@@ -54,7 +54,10 @@ def test_roster_api_by_place(api, world):
         "LT": "accepted", "PL": "accepted", "LV": "accepted", "EUROPOL": "accepted", "DE": "invited"}
     pl = next(e for e in full["entries"] if e["organisation"] == "PL")
     assert pl["liaison_officers"][0]["name"] == "Piotr Liaison" and pl["control_locations"][0]["code"] == "PLKUB"
-    assert api("GET", url, people["secretariat"]).get_json()["level"] == "full"
+    oversight = api("GET", url, people["secretariat"]).get_json()
+    assert oversight["level"] == "organisations"  # contact details never leave the operation
+    assert "+371" not in str(oversight) and "@" not in str(oversight) and "Liaison" not in str(oversight)
+    assert_error(api("GET", f"/operations/{op.id}/nominations/PL", people["secretariat"]), 403)
 
     seen = api("GET", url, people["pl"]).get_json()
     assert seen["level"] == "contacts"
