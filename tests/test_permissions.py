@@ -117,6 +117,14 @@ def operation_rule(allowed):
     return lambda who: 200 if who in allowed else (404 if who not in SEES_OPERATION else 403)
 
 
+def nomination_rule(who):
+    """PL's nomination: PL and the organisers read it; those who see the list of organisations learn only that
+    it is not theirs to read (403); everyone else must not even learn that PL takes part (404)."""
+    if who in SEES_FULL - {"admin", "secretariat"}:
+        return 200
+    return 403 if who in SEES_PARTICIPANTS else 404
+
+
 def same_org_user_rule(who):
     """A page about a user of LT: admins, and LT's coordinators/contact points; other managers get 404."""
     if who == "admin" or who in ("lead_coordinator", "lead_contact_point"):
@@ -185,8 +193,8 @@ GET_RULES = {
     "api.get_funding": operation_rule(SEES_FULL),
     "api.get_programme": role_rule("programme.view"),
     "api.list_invitations": operation_rule(SEES_OPERATION),
-    "api.get_nomination": operation_rule(SEES_FULL - {"admin", "secretariat"}),  # <org> is PL
-    "api.get_sharing": operation_rule(SEES_FULL - {"admin", "secretariat"}),  # <org> is PL
+    "api.get_nomination": nomination_rule,
+    "api.get_sharing": nomination_rule,
     "api.get_roster": operation_rule(SEES_PARTICIPANTS),
     "api.get_roster_xlsx": operation_rule(SEES_PARTICIPANTS),
     "api.get_roster_pdf": operation_rule(SEES_PARTICIPANTS),

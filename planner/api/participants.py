@@ -7,11 +7,11 @@ from flask_login import current_user
 from planner.api.base import endpoint, expected_version, json_body, reject_unknown_fields
 from planner.api.schemas import SCHEMAS
 from planner.api.serializers import iso
-from planner.core.errors import PermissionDenied
+from planner.core.errors import NotFound, PermissionDenied
 from planner.core.spreadsheets import XLSX_MIMETYPE
 from planner.operations.queries import get_visible_operation
 from planner.participants import exports
-from planner.participants.queries import may_view_nomination, visible_invitations, visible_roster
+from planner.participants.queries import may_view_nomination, participation_known, visible_invitations, visible_roster
 from planner.participants.models import ParticipationRole, ParticipationStatus
 from planner.participants.services import (
     SHARING_FIELDS, invite, nomination_json, participation_for, respond, save_nomination, save_sharing,
@@ -121,6 +121,8 @@ def _nomination_response(participation):
 def _visible_participation(operation_id, org):
     operation, access = get_visible_operation(current_user, operation_id)
     participation = participation_for(operation, org)
+    if not participation_known(access, participation):
+        raise NotFound(_("This organisation has no place in the operation."))
     if not participation.is_participant or not may_view_nomination(access, participation):
         raise PermissionDenied(_("You may not see this nomination."))
     return operation, participation

@@ -50,3 +50,31 @@ def get_visible_operation(user, operation_id):
     if not access.sees_operation:
         raise NotFound("No such operation.")
     return operation, access
+
+
+def overview_fields(operation, access):
+    """[(label, value)] of the operation's overview, as far as `access` may see it: the summary for invited
+    organisations and observers (DESIGN.md §2b), everything for members and oversight."""
+    from flask_babel import gettext as _
+
+    def when(value):
+        return value.strftime("%Y-%m-%d %H:%M UTC") if value else "—"
+
+    fields = [
+        (_("Reference"), operation.reference),
+        (_("Code name"), operation.code_name),
+        (_("Year"), str(operation.year)),
+        (_("Lead administration"), f"{operation.lead.code} – {operation.lead.name}"),
+        (_("Handling marking"), operation.handling_marking),
+        (_("Summary"), operation.summary or "—"),
+    ]
+    if access.sees_full:
+        fields += [
+            (_("Co-organisers"), ", ".join(o.code for o in operation.co_organisers) or _("none")),
+            (_("Time zone"), operation.time_zone),
+            (_("Submitted"), when(operation.submitted_at)),
+            (_("Approved"), when(operation.approved_at)),
+            (_("Operational phase started"), when(operation.actual_start_at)),
+            (_("Operational phase ended"), when(operation.actual_end_at)),
+        ]
+    return fields

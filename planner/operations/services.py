@@ -176,8 +176,6 @@ def _add_co_organiser(operation, org, user, now):
     existing.is_co_organiser = True
     existing.answered_at = existing.answered_at or now
     existing.answered_by_id = existing.answered_by_id or user.id
-    if org.kind == OrganisationKind.AGENCY:
-        existing.share_with_agencies = True
 
 
 def snapshot(operation):

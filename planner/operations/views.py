@@ -10,7 +10,7 @@ from planner.core.permissions import requires
 from planner.extensions import db
 from planner.operations.forms import OperationForm, TransitionForm
 from planner.operations.models import Operation, OperationState
-from planner.operations.queries import filter_operations, get_visible_operation, visible_operations
+from planner.operations.queries import filter_operations, get_visible_operation, overview_fields, visible_operations
 from planner.operations.tabs import tabs_for
 from planner.operations.services import available_transitions, create_operation, take_transition, update_operation
 from planner.organisations.models import Organisation, OrganisationKind
@@ -154,7 +154,8 @@ def operation_page(template, operation, access, **context):
     """Render a tab of the operation page (other capabilities' views call this too)."""
     return render_template(
         template, operation=operation, access=access, transitions=available_transitions(current_user, operation),
-        transition_form=TransitionForm(), tabs=tabs_for(operation, access), **context,
+        transition_form=TransitionForm(), tabs=tabs_for(operation, access),
+        overview=overview_fields(operation, access), **context,
     )
 
 

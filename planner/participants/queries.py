@@ -122,3 +122,14 @@ def visible_invitations(access):
     if roster_level(access) == FULL or access.place is Place.OVERSIGHT:
         return list(participations)
     return [p for p in participations if p.organisation_id == access.user.organisation_id]
+
+
+def participation_known(access, participation):
+    """Whether the user may know that this organisation has a place in the operation: its own, any for the
+    coordinators, and accepted ones for whoever sees the list of organisations taking part. Otherwise a route
+    answers 404, so that nobody learns whom the lead invited or who declined."""
+    return (
+        participation.organisation_id == access.user.organisation_id
+        or access.coordinates
+        or (participation.status == ParticipationStatus.ACCEPTED and access.sees_participant_list)
+    )

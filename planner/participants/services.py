@@ -21,6 +21,7 @@ from planner.operations.lifecycle import guard
 from planner.operations.models import OperationState as S
 from planner.operations.services import coordinators_of, organisation_by_code
 from planner.organisations.models import OrganisationKind
+from planner.participants.queries import participation_known
 from planner.participants.models import (
     ControlLocation, ExternalContact, LiaisonOfficer, NominatedContactPoint, Nomination, Participation,
     ParticipationRole, ParticipationStatus,
@@ -156,6 +157,8 @@ def respond(user, operation, org_code, accept, reason=None, now=None):
     access = operation_access(user, operation)
     participation = participation_for(operation, org_code)
     if participation.organisation_id != user.organisation_id:
+        if not participation_known(access, participation):  # others must not learn whom the lead invited
+            raise NotFound(_("This organisation has no place in the operation."))
         raise PermissionDenied(_("Only the invited organisation answers its invitation."))
     if participation.status != ParticipationStatus.INVITED or not access.answers_for_organisation:
         if participation.status != ParticipationStatus.INVITED:
@@ -202,6 +205,8 @@ def withdraw(user, operation, org_code, reason=None, now=None):
     access = operation_access(user, operation)
     participation = participation_for(operation, org_code)
     own = participation.organisation_id == user.organisation_id
+    if not participation_known(access, participation):  # others must not learn whom the lead invited
+        raise NotFound(_("This organisation has no place in the operation."))
     reason = reason.strip() if isinstance(reason, str) else None
     errors = FieldErrors()
     if reason and len(reason) > 2000:

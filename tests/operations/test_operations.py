@@ -266,3 +266,15 @@ def test_api_refuses_nul_in_json(factory, client):
     headers = factory.auth(factory.coordinator("LT"))
     response = client.post("/api/v1/operations", json={"code_name": "A\u0000B", "year": 2026}, headers=headers)
     assert response.status_code == 400 and "NUL" in response.get_json()["error"]
+
+
+def test_overview_of_an_invited_organisation_is_the_summary(factory, client, login):
+    op = factory.operation_in("planning", co_organisers=["OLAF"], time_zone="Europe/Vilnius")
+    factory.invite(op, "PL")
+    login(factory.coordinator("PL"))
+    page = client.get(f"/operations/{op.id}").get_data(as_text=True)
+    assert op.code_name in page and "LIMITE" in page
+    assert "Europe/Vilnius" not in page and "Co-organisers" not in page and "Approved" not in page
+    login(factory.coordinator("LT"))
+    page = client.get(f"/operations/{op.id}").get_data(as_text=True)
+    assert "Europe/Vilnius" in page and "OLAF" in page
