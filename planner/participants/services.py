@@ -137,6 +137,12 @@ def invite(user, operation, data, now=None):
         p.answered_at = p.answered_by_id = p.reason = None
         p.is_co_organiser = False
         p.share_with_eu_member_states, p.share_with_third_countries, p.share_with_agencies = True, False, False
+        if p.nomination is not None:
+            # Invited again after declining or withdrawing: the old nomination (in the audit) does not come back,
+            # so that stale contact points never satisfy the start guard.
+            log_action(p, "nomination.cleared", user, data=nomination_json(p.nomination), now=now)
+            db.session.delete(p.nomination)
+            p.nomination = None
         invited.append(p)
     db.session.flush()
     for p in invited:

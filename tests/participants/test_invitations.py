@@ -212,3 +212,20 @@ def test_only_the_invited_organisation_answers_on_the_pages(factory, client, log
     login(factory.user("PL", "contact_point"))
     assert client.get(url).status_code == 404
     assert "AMBER" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_withdrawn_participant_invited_again_starts_without_its_old_nomination(factory):
+    from planner.participants.models import Nomination
+
+    op = factory.operation_in("planning")
+    factory.accept(op, "PL")  # nominates a contact point
+    pl = op.participation_of(factory.org("PL").id)
+    assert pl.nomination is not None
+    withdraw(factory.coordinator("PL"), op, "PL", "staff needed elsewhere")
+    db.session.commit()
+    invite(factory.coordinator("LT"), op, {"organisations": ["PL"], "role": "participant",
+                                           "respond_by": "2100-01-01"})
+    db.session.commit()
+    db.session.refresh(pl)
+    assert pl.status == "invited" and pl.nomination is None
+    assert db.session.query(Nomination).filter_by(participation_id=pl.id).count() == 0
