@@ -173,9 +173,11 @@ def annual_programme(user, year):
     rows = []
     for op in operations:
         c = cases.get(op.id)
+        # Per-operation funding is for the secretariat and admins only: coordinators never receive it.
+        requested = (c.requested_eur if c else None) if oversight else None
         rows.append(ProgrammeRow(op, goods.get(op.id, []), sectors.get(op.id, []),
                                  c.operational_start if c else None, c.operational_end if c else None,
-                                 c.requested_eur if c else None, granted.get(op.id)))
+                                 requested, granted.get(op.id) if oversight else None))
 
     counted = Operation.year == year, Operation.state.in_(APPROVED_STATES)
     approved_count = db.session.scalar(select(func.count(Operation.id)).where(*counted)) or 0

@@ -139,3 +139,14 @@ def test_evidence_fragment_follows_the_choice(factory, client, login):
     assert earlier.code_name not in text
     login(factory.coordinator("FR"))
     assert client.get(f"/operations/{op.id}/business-case/evidence?goods=cigarettes").status_code == 404
+
+
+def test_coordinators_never_receive_per_operation_funding(factory):
+    from planner.business_cases.queries import annual_programme
+
+    op = _approved(factory, "LT", ["road"])
+    case_total = annual_programme(factory.secretariat(), op.year)
+    assert [r.requested_eur for r in case_total.rows] != [None]
+    coordinator_view = annual_programme(factory.coordinator("PL"), op.year)
+    assert [(r.requested_eur, r.granted_eur) for r in coordinator_view.rows] == [(None, None)]
+    assert coordinator_view.requested_total == case_total.requested_total  # the totals stay visible
