@@ -58,6 +58,9 @@ def create_app(config=None):
     from planner.business_cases.views import bp as business_cases_bp
 
     app.register_blueprint(business_cases_bp)
+    from planner.scheduling.views import bp as scheduling_bp
+
+    app.register_blueprint(scheduling_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 

@@ -66,6 +66,8 @@ class Config:
         self.MAIL_SENDER = os.environ.get("PLANNER_MAIL_SENDER", "planner@localhost")
         self.BASE_URL = os.environ.get("PLANNER_BASE_URL", "http://127.0.0.1:5000")
         self.SCHEDULER = os.environ.get("PLANNER_SCHEDULER", "off")
+        # The annual report on year Y is due on this day (MM-DD) of year Y+1.
+        self.ANNUAL_REPORT_DUE = os.environ.get("PLANNER_ANNUAL_REPORT_DUE", "03-31")
         # Number of reverse proxies in front of the planner whose X-Forwarded-* headers are trusted (0: none).
         self.PROXY_COUNT = int(os.environ.get("PLANNER_PROXY_COUNT", "0"))
 

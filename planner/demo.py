@@ -173,3 +173,4 @@ def seed_demo(now=None):
 # Demo steps of the capabilities (one import each).
 import planner.business_cases.demo  # noqa: F401,E402
 import planner.participants.demo  # noqa: F401,E402
+import planner.scheduling.demo  # noqa: F401,E402

@@ -81,6 +81,7 @@ def world(factory):
         "number": 1,  # the business case's first submitted version
         "year": op.year,
         "org": "PL",
+        "token": "not-the-secret-of-anybody-at-all",  # the calendar feed's secret
     }
     tokens = {who: factory.token(user, ("read",)) for who, user in users.items()}
     from planner.auth.models import ApiToken
@@ -177,6 +178,12 @@ GET_RULES = {
     "business_cases.pdf": operation_rule(SEES_FULL),
     "business_cases.programme_now": lambda who: 302 if role_rule("programme.view")(who) == 200 else 403,
     "business_cases.programme": role_rule("programme.view"),
+    "scheduling.show": operation_rule(SEES_FULL),
+    "scheduling.operation_ics": operation_rule(SEES_FULL),
+    "scheduling.calendar_now": lambda who: 302,
+    "scheduling.calendar": role_rule("authenticated"),
+    "scheduling.feed_page": role_rule("authenticated"),
+    "scheduling.feed": lambda who: 404,  # a wrong secret, whoever asks
     # The API answers to bearer tokens only.
     "api.openapi_json": lambda who: 200,
     "api.me": role_rule("authenticated"),
@@ -198,8 +205,12 @@ GET_RULES = {
     "api.get_roster": operation_rule(SEES_PARTICIPANTS),
     "api.get_roster_xlsx": operation_rule(SEES_PARTICIPANTS),
     "api.get_roster_pdf": operation_rule(SEES_PARTICIPANTS),
+    "api.get_phases": operation_rule(SEES_FULL),
+    "api.get_operation_ics": operation_rule(SEES_FULL),
+    "api.list_deadlines": role_rule("authenticated"),
+    "api.get_calendar": role_rule("authenticated"),
 }
-PUBLIC_ENDPOINTS = {"auth.login", "auth.health", "api.openapi_json"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.health", "api.openapi_json", "scheduling.feed"}
 
 
 def _get_rules(app):

@@ -43,8 +43,12 @@ def dashboard():
         awaiting_review = db.session.scalars(
             select(Operation).where(Operation.state == OperationState.SUBMITTED.value).order_by(Operation.submitted_at)
         ).all()
+    from planner.scheduling.deadlines import annual_report_deadlines, deadlines_for_user
+
     return render_template("operations/dashboard.html", by_state=by_state, states=list(OperationState),
-                           invitations=invitations, awaiting_review=awaiting_review)
+                           invitations=invitations, awaiting_review=awaiting_review,
+                           my_deadlines=deadlines_for_user(current_user),
+                           annual_deadlines=annual_report_deadlines(current_user))
 
 
 @bp.route("/operations")

@@ -7,7 +7,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from planner.core.clock import utcnow
 from planner.core.enums import LabelledEnum, sql_in
+from planner.core.types import UTCDateTime
 from planner.extensions import db
 
 
@@ -51,3 +53,40 @@ class Phase(db.Model):
         if self.place:
             body["place"] = self.place
         return body
+
+
+class ReportingFrequency(LabelledEnum):
+    DAILY = "daily", _l("Daily")
+    WEEKLY = "weekly", _l("Weekly")
+
+
+class Schedule(db.Model):
+    """The schedule's settings and its version (optimistic locking of the phases as a whole: the Schedule tab
+    and `PUT /phases` replace every phase at once). No row yet: version 0, weekly reporting."""
+
+    __tablename__ = "schedule"
+    __table_args__ = (
+        CheckConstraint(f"reporting_frequency IN ({sql_in(ReportingFrequency)})", name="reporting_frequency_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id", ondelete="CASCADE"), unique=True)
+    reporting_frequency: Mapped[str] = mapped_column(String(10), default=ReportingFrequency.WEEKLY.value)
+    updated_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CalendarFeed(db.Model):
+    """A user's secret iCalendar feed: only the SHA-256 of the token is stored; regenerating replaces it."""
+
+    __tablename__ = "calendar_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User")

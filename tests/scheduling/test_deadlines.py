@@ -1,0 +1,118 @@
+"""Deadlines: computed from the phases and the invitations; the dashboard and the API list a participant's own
+and, for the organisers, their participants' with who has not met them; overdue ones under a frozen clock."""
+from datetime import date, datetime, timezone
+
+import pytest
+
+from planner.core.clock import freeze
+from planner.extensions import db
+from planner.participants.models import Nomination
+from planner.scheduling.deadlines import DeadlineKind, annual_report_due, local_today, operation_deadlines
+
+
+@pytest.fixture
+def operation(factory):
+    """LT leads (planning, operational phase 2026-05-04 – 15), PL accepted with a contact point, LV accepted
+    without one, UA invited with an answer due 2026-03-20."""
+    freeze(datetime(2026, 2, 1, 9, tzinfo=timezone.utc))
+    op = factory.operation_in("planning")
+    factory.accept(op, "PL")
+    factory.accept(op, "LV")
+    lv = op.participation_of(factory.org("LV").id)
+    db.session.delete(lv.nomination)  # LV has not nominated anybody yet
+    factory.invite(op, "UA")
+    op.participation_of(factory.org("UA").id).respond_by = date(2026, 3, 20)
+    db.session.commit()
+    return op
+
+
+def test_deadlines_follow_the_phases_and_invitations(operation):
+    by_kind = {}
+    for d in operation_deadlines(operation):
+        by_kind.setdefault(d.kind, []).append(d)
+    nominations = by_kind[DeadlineKind.NOMINATIONS][0]
+    assert nominations.due == date(2026, 4, 20)
+    assert sorted(o.code for o in nominations.missing) == ["LV"]
+    assert [d.due for d in by_kind[DeadlineKind.INVITATION_ANSWER]] == [date(2026, 3, 20)]
+    assert [d.due for d in by_kind[DeadlineKind.RESULTS]] == [date(2026, 5, 10), date(2026, 5, 15)]  # weekly
+    assert DeadlineKind.FINAL_REPORT not in by_kind  # no final report date scheduled yet
+
+
+def test_the_annual_report_date_is_configurable(app, app_ctx):
+    assert annual_report_due(2026) == date(2027, 3, 31)
+    app.config["ANNUAL_REPORT_DUE"] = "02-15"
+    try:
+        assert annual_report_due(2026) == date(2027, 2, 15)
+    finally:
+        app.config["ANNUAL_REPORT_DUE"] = "03-31"
+
+
+def test_today_is_the_operations_local_date(operation):
+    operation.time_zone = "Pacific/Auckland"
+    assert local_today(operation, datetime(2026, 4, 19, 20, tzinfo=timezone.utc)) == date(2026, 4, 20)
+    operation.time_zone = "Europe/Brussels"
+    assert local_today(operation, datetime(2026, 4, 19, 20, tzinfo=timezone.utc)) == date(2026, 4, 19)
+
+
+def test_a_participants_dashboard_lists_its_own_deadlines(client, login, factory, operation):
+    login(factory.user("LV", "contact_point"))
+    html = client.get("/").get_data(as_text=True)
+    assert "Nominations due 2026-04-20" in html
+    assert "missing: " not in html  # other participants' progress is the organisers' business
+    assert "Answer to the invitation" not in html  # UA's, not LV's
+
+
+def test_the_coordinators_dashboard_names_who_has_not_met_a_deadline(client, login, factory, operation):
+    login(factory.coordinator("LT"))
+    html = client.get("/").get_data(as_text=True)
+    assert "Nominations due 2026-04-20" in html and "missing: LV" in html
+    assert "Answer to the invitation due 2026-03-20" in html and "missing: UA" in html
+
+
+def test_the_invited_organisation_sees_its_answer_deadline(api, factory, operation):
+    items = api("GET", "/deadlines", factory.user("UA", "contact_point")).get_json()["items"]
+    assert [(d["kind"], d["due"], d["own_status"], d["overdue"]) for d in items] == [
+        ("invitation_answer", "2026-03-20", "missing", False)]
+
+
+def test_overdue_deadlines_are_marked_under_a_frozen_clock(api, factory, operation):
+    lt = factory.coordinator("LT")
+    freeze(datetime(2026, 4, 21, 7, tzinfo=timezone.utc))  # 09:00 in Brussels, the day after the deadline
+    items = api("GET", "/deadlines", lt).get_json()["items"]
+    nominations = next(d for d in items if d["kind"] == "nominations")
+    assert nominations["overdue"] is True and nominations["missing"] == ["LV"]
+    assert next(d for d in items if d["kind"] == "invitation_answer")["overdue"] is True
+    results = [d for d in items if d["kind"] == "results"]
+    assert len(results) == 1 and results[0]["due"] == "2026-05-10" and results[0]["overdue"] is False
+    freeze(datetime(2026, 4, 20, 21, 30, tzinfo=timezone.utc))  # 23:30 on the 20th in Brussels: still due today
+    items = api("GET", "/deadlines", lt).get_json()["items"]
+    assert next(d for d in items if d["kind"] == "nominations")["overdue"] is False
+
+
+def test_a_met_deadline_leaves_the_participants_list(api, factory, operation):
+    pl = factory.coordinator("PL")
+    kinds = [d["kind"] for d in api("GET", "/deadlines", pl).get_json()["items"]]
+    assert "nominations" not in kinds  # PL has its contact point
+    freeze(datetime(2026, 4, 25, 9, tzinfo=timezone.utc))
+    lv_items = api("GET", "/deadlines", factory.user("LV", "contact_point")).get_json()["items"]
+    assert [d["overdue"] for d in lv_items if d["kind"] == "nominations"] == [True]
+    lv = operation.participation_of(factory.org("LV").id)
+    from tests.participants.prepare import nominate_missing_contact_points
+
+    assert lv.nomination is None or isinstance(lv.nomination, Nomination)
+    nominate_missing_contact_points(factory, operation)
+    lv_items = api("GET", "/deadlines", factory.user("LV", "contact_point")).get_json()["items"]
+    assert "nominations" not in [d["kind"] for d in lv_items]
+
+
+def test_the_secretariat_sees_the_annual_report(api, factory, operation):
+    body = api("GET", "/deadlines", factory.secretariat()).get_json()
+    assert {"year": 2026, "due": "2027-03-31"} in body["annual_reports"]
+
+
+def test_the_schedule_proposes_an_answer_date_for_invitations(api, factory, operation):
+    body = api("GET", f"/operations/{operation.id}/phases", factory.coordinator("LT")).get_json()
+    assert body["proposed_respond_by"] == "2026-04-06"  # two weeks before the nominations (2026-04-20)
+    freeze(datetime(2026, 4, 10, 9, tzinfo=timezone.utc))
+    body = api("GET", f"/operations/{operation.id}/phases", factory.coordinator("LT")).get_json()
+    assert body["proposed_respond_by"] == "2026-04-17"  # at least a week from today
