@@ -36,9 +36,10 @@ def create_app(config=None):
     bootstrap.init_app(app)
 
     _import_models()
-    from planner.core import notifications, security
+    from planner.core import mail, notifications, security
 
     notifications.init_app(app)
+    mail.init_app(app)
     security.init_app(app)
 
     from planner.auth.views import bp as auth_bp
@@ -61,6 +62,9 @@ def create_app(config=None):
     from planner.scheduling.views import bp as scheduling_bp
 
     app.register_blueprint(scheduling_bp)
+    from planner.mail.views import bp as mail_bp
+
+    app.register_blueprint(mail_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 
@@ -69,6 +73,9 @@ def create_app(config=None):
     register_cli(app)
     _register_error_pages(app)
     _register_template_helpers(app)
+    from planner.core import scheduler
+
+    scheduler.init_app(app)
     return app
 
 
@@ -78,7 +85,9 @@ def _import_models():
     import planner.business_cases.models  # noqa: F401
     import planner.scheduling.models  # noqa: F401
     import planner.core.audit  # noqa: F401
+    import planner.core.scheduler  # noqa: F401
     import planner.core.notifications  # noqa: F401
+    import planner.core.mail  # noqa: F401
     import planner.operations.models  # noqa: F401
     import planner.organisations.models  # noqa: F401
     import planner.participants.models  # noqa: F401

@@ -1,4 +1,4 @@
-"""`flask --app app planner …`: reference data, users, tokens, demo data."""
+"""`flask --app app planner …`: reference data, users, tokens, demo data, the scheduler."""
 import sys
 
 import click
@@ -87,6 +87,40 @@ def seed_demo_command(if_empty):
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, role, org in demo_logins():
         click.echo(f"  {email:38} {role:14} {org}")
+
+
+@planner_cli.command("scheduler")
+@click.option("--once", is_flag=True, help="Run every job once now and exit (e.g. from cron), without the lock.")
+@click.option("--wait", default=30, show_default=True, help="Seconds between attempts to take the lock.")
+def scheduler_command(once, wait):
+    """Run the scheduled jobs (reminders, mail, the automatic start and end of phases, weekly digests) in this
+    process. Production runs one beside gunicorn; a second copy waits for the lock and takes over if the first
+    stops. PLANNER_SCHEDULER does not apply to this command."""
+    import time
+
+    from flask import current_app
+
+    from planner.core.scheduler import PlannerScheduler, run_all_jobs
+
+    app = current_app._get_current_object()
+    if once:
+        for job_id, result in run_all_jobs(app).items():
+            click.echo(f"{job_id}: {result}")
+        return
+    scheduler = PlannerScheduler(app, blocking=True)
+    announced = False
+    while not scheduler.lock.acquire():
+        if not announced:
+            click.echo("Another process holds the scheduler lock; waiting to take over.")
+            announced = True
+        time.sleep(max(1, wait))
+    click.echo("The scheduler runs (Ctrl-C stops it).")
+    try:
+        scheduler.scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        scheduler.lock.release()
 
 
 def register_cli(app):

@@ -85,6 +85,9 @@ class TestingConfig(Config):
             self.SQLALCHEMY_ENGINE_OPTIONS = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
         if instance_dir:
             self.INSTANCE_DIR = str(instance_dir)
+        # No mail leaves a test run unless a test starts its own SMTP server.
+        self.MAIL_SERVER = ""
+        self.SCHEDULER = "off"
         # Cheap hashing in tests; production parameters are above.
         self.ARGON2_TIME_COST = 1
         self.ARGON2_MEMORY_COST = 1024

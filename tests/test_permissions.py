@@ -82,11 +82,18 @@ def world(factory):
         "year": op.year,
         "org": "PL",
         "token": "not-the-secret-of-anybody-at-all",  # the calendar feed's secret
+        "reminder_id": 1,
     }
     tokens = {who: factory.token(user, ("read",)) for who, user in users.items()}
     from planner.auth.models import ApiToken
 
     params["token_id"] = db.session.query(ApiToken.id).limit(1).scalar()
+    from planner.core.mail import queue_mail
+
+    message = queue_mail(users["lead_officer"], "test.world", "A message of the mail log", "Its body.",
+                         f"/operations/{op.id}", op.id)
+    db.session.commit()
+    params["message_id"] = message.id  # the mail log's pages (admins only)
     return {"operation": op, "users": users, "params": params, "tokens": tokens}
 
 
@@ -154,6 +161,9 @@ GET_RULES = {
     "operations.history": operation_rule(SEES_HISTORY),
     "operations.edit": operation_rule(COORDINATES),
     "audit.index": role_rule("admin.audit"),
+    "mail.index": role_rule("admin.mail"),
+    "mail.show": role_rule("admin.mail"),
+    "mail.html_part": role_rule("admin.mail"),
     "organisations.admin_organisations": role_rule("admin.organisations"),
     "organisations.admin_organisation_new": role_rule("admin.organisations"),
     "organisations.admin_organisation_edit": role_rule("admin.organisations"),
@@ -184,6 +194,8 @@ GET_RULES = {
     "scheduling.calendar": role_rule("authenticated"),
     "scheduling.feed_page": role_rule("authenticated"),
     "scheduling.feed": lambda who: 404,  # a wrong secret, whoever asks
+    # Reminders name who has not met a deadline: the organisers' staff and the oversight.
+    "scheduling.reminders": operation_rule(SEES_HISTORY),
     # The API answers to bearer tokens only.
     "api.openapi_json": lambda who: 200,
     "api.me": role_rule("authenticated"),
@@ -209,6 +221,9 @@ GET_RULES = {
     "api.get_operation_ics": operation_rule(SEES_FULL),
     "api.list_deadlines": role_rule("authenticated"),
     "api.get_calendar": role_rule("authenticated"),
+    "api.list_mail": role_rule("admin.mail"),
+    "api.get_mail": role_rule("admin.mail"),
+    "api.list_reminders": operation_rule(SEES_HISTORY),
 }
 PUBLIC_ENDPOINTS = {"auth.login", "auth.health", "api.openapi_json", "scheduling.feed"}
 

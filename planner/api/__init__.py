@@ -7,3 +7,4 @@ import planner.api.participants  # noqa: F401,E402
 import planner.api.openapi  # noqa: F401,E402
 import planner.api.business_cases  # noqa: F401,E402
 import planner.api.scheduling  # noqa: F401,E402
+import planner.api.mail  # noqa: F401,E402

@@ -5,12 +5,17 @@ from flask_login import current_user
 
 from planner.api.base import endpoint, expected_version, json_body, reject_unknown_fields
 from planner.api.schemas import SCHEMAS
-from planner.core.errors import NotFound
+from flask_babel import gettext as _
+
+from planner.core.errors import NotFound, PermissionDenied
 from planner.core.permissions import has_permission
 from planner.scheduling.deadlines import (
     annual_report_deadlines, deadline_json, deadlines_for_user, proposed_respond_by,
 )
-from planner.scheduling.models import PhaseKind, ReportingFrequency
+from planner.scheduling.models import PhaseKind, ReminderOrigin, ReminderOutcome, ReportingFrequency
+from planner.scheduling.reminders import (
+    add_reminder, outstanding, remindable_deadlines, reminder_json, reminders_of, remove_reminder, send_reminder_now,
+)
 from planner.scheduling.queries import calendar_json, calendar_year, get_schedule_for_viewing
 from planner.scheduling.services import may_edit_schedule, save_schedule, schedule_json
 
@@ -127,4 +132,93 @@ SCHEMAS.update({
     "Calendar": {"type": "object", "properties": {
         "year": {"type": "integer"}, "operations": {"type": "array", "items": {"type": "object"}},
         "checks": {"type": "object"}}},
+})
+
+
+# --- reminders ------------------------------------------------------------------------------------------------
+
+def _reminders_answer(operation):
+    deadlines = remindable_deadlines(operation)
+    return {"items": [reminder_json(r, deadlines) for r in reminders_of(operation)],
+            "deadlines": [{"key": key, "kind": d.kind.value, "label": str(d.label), "due": d.due.isoformat(),
+                           "outstanding": [org.code for org in outstanding(d)]} for key, d in deadlines.items()]}
+
+
+def _reminders_operation(operation_id):
+    from planner.operations.queries import get_visible_operation
+    from planner.scheduling.views import shows_missing
+
+    operation, access = get_visible_operation(current_user, operation_id)
+    if not shows_missing(access):
+        raise PermissionDenied(_("Only the organisers of the operation, the secretariat and admins see its "
+                                 "reminders."))
+    return operation, access
+
+
+@endpoint("/operations/<int:operation_id>/reminders", summary="The reminders of an operation", tags=TAGS,
+          response_schema="ReminderList", errors=(404,))
+def list_reminders(operation_id):
+    """The organisers of the operation (lead and co-organisers) and the oversight. Each reminder with when it
+    goes out (`due_at`, UTC), whether it went (`outcome`, `handled_at`) and to which organisations
+    (`recipients`); a planned one also says to whom it would go now (`would_go_to`). `deadlines` lists the
+    deadlines a reminder can be about, with the organisations that have not met them."""
+    operation, _access = _reminders_operation(operation_id)
+    return jsonify(_reminders_answer(operation))
+
+
+@endpoint("/operations/<int:operation_id>/reminders", methods=("POST",), summary="Add a reminder", tags=TAGS,
+          request_schema="ReminderNew", response_schema="Reminder", status=201, errors=(404, 409),
+          request_example={"deadline": "nominations", "days_before": 3, "message": "Please nominate."})
+def post_reminder(operation_id):
+    """Coordinators of the lead and co-organisers. The reminder goes out `days_before` the deadline (negative:
+    after it) at 08:00 in the operation's time zone, to those who have not met the deadline by then, and moves
+    with the deadline."""
+    operation, _access = _reminders_operation(operation_id)
+    data = json_body()
+    row = add_reminder(current_user, operation, data)
+    return jsonify(reminder_json(row)), 201
+
+
+@endpoint("/operations/<int:operation_id>/reminders/send", methods=("POST",), summary="Send a reminder now",
+          tags=TAGS, request_schema="ReminderNow", response_schema="Reminder", status=201, errors=(404, 409),
+          request_example={"deadline": "nominations"})
+def send_reminder(operation_id):
+    """Coordinators of the lead and co-organisers: a reminder of `deadline` goes out at once to the
+    organisations that have not met it (422 when everybody has)."""
+    operation, _access = _reminders_operation(operation_id)
+    data = json_body()
+    row = send_reminder_now(current_user, operation, data)
+    return jsonify(reminder_json(row)), 201
+
+
+@endpoint("/operations/<int:operation_id>/reminders/<int:reminder_id>", methods=("DELETE",),
+          summary="Remove a planned reminder", tags=TAGS, response_schema="Reminder", errors=(404, 409))
+def delete_reminder(operation_id, reminder_id):
+    """Coordinators of the lead and co-organisers remove a reminder that has not gone out (it is kept,
+    cancelled); one that went out stays (409)."""
+    operation, _access = _reminders_operation(operation_id)
+    row = remove_reminder(current_user, operation, reminder_id)
+    return jsonify(reminder_json(row))
+
+
+_REMINDER = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "deadline": {"type": "string"}, "deadline_kind": {"type": "string"},
+    "deadline_due": _DATE, "days_before": {"type": ["integer", "null"]},
+    "due_at": {"type": "string", "format": "date-time"}, "origin": {"type": "string", "enum": ReminderOrigin.codes()},
+    "message": {"type": ["string", "null"]}, "handled_at": {"type": ["string", "null"], "format": "date-time"},
+    "outcome": {"type": ["string", "null"], "enum": ReminderOutcome.codes() + [None]},
+    "recipients": {"type": "array", "items": {"type": "string"}}, "recipient_count": {"type": "integer"},
+    "would_go_to": {"type": "array", "items": {"type": "string"}}}}
+SCHEMAS.update({
+    "Reminder": _REMINDER,
+    "ReminderList": {"type": "object", "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Reminder"}},
+        "deadlines": {"type": "array", "items": {"type": "object"}}}},
+    "ReminderNew": {"type": "object", "required": ["deadline", "days_before"], "additionalProperties": False,
+                    "properties": {"deadline": {"type": "string"},
+                                   "days_before": {"type": "integer", "minimum": -60, "maximum": 365},
+                                   "message": {"type": ["string", "null"], "maxLength": 1000}}},
+    "ReminderNow": {"type": "object", "required": ["deadline"], "additionalProperties": False,
+                    "properties": {"deadline": {"type": "string"},
+                                   "message": {"type": ["string", "null"], "maxLength": 1000}}},
 })

@@ -1,5 +1,6 @@
 """Notifications: stored for the recipient (shown in the app), queued in the transaction and delivered
-after it commits. Mail delivery plugs in through `register_deliverer` (the schedule issue adds the outbox)."""
+after it commits. Each notification also becomes a mail (planner.core.mail: SMTP after the commit, or the
+outbox); other deliverers plug in through `register_deliverer`."""
 from flask import g, has_app_context
 from sqlalchemy import ForeignKey, Index, String, Text, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column
@@ -33,8 +34,12 @@ def register_deliverer(func):
     return func
 
 
-def notify(users, kind, subject, body="", link=None, operation_id=None):
-    """Store a notification for each user (once per user) in the current transaction."""
+def notify(users, kind, subject, body="", link=None, operation_id=None, *, template=None, context=None):
+    """Store a notification for each user (once per user) in the current transaction, with its mail
+    (planner.core.mail.queue_mail: sent after the commit, or kept in the outbox without a mail server).
+    `template` names the mail's templates (templates/emails/<template>.txt and .html, default "notification")
+    and `context` adds values to them."""
+    from planner.core.mail import queue_mail
     seen = set()
     created = []
     for user in users:
@@ -47,6 +52,8 @@ def notify(users, kind, subject, body="", link=None, operation_id=None):
         )
         db.session.add(note)
         created.append(note)
+        queue_mail(user, kind, subject, body, link, operation_id, notification=note, template=template,
+                   context=context)
     if created and has_app_context():
         g.setdefault("pending_notifications", []).extend(created)
     return created

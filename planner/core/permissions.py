@@ -13,7 +13,7 @@ from planner.extensions import login_manager
 ROLE_PERMISSIONS = {
     Role.ADMIN: {
         "authenticated", "admin.users", "admin.organisations", "admin.audit", "admin.vocab",
-        "users.manage_own_org", "tokens.service", "operations.create", "programme.view", "outbox.view",
+        "users.manage_own_org", "tokens.service", "operations.create", "programme.view", "admin.mail",
     },
     Role.SECRETARIAT: {"authenticated", "programme.view", "reports.annual"},
     Role.COORDINATOR: {"authenticated", "operations.create", "users.manage_own_org", "tokens.service", "programme.view"},

@@ -268,8 +268,11 @@ def available_transitions(user, operation):
     ]
 
 
-def take_transition(user, operation, action, comment=None, now=None):
-    """Check the state → check actor and guards → change → flush → audit → queue notifications."""
+def take_transition(user, operation, action, comment=None, now=None, scheduled=False):
+    """Check the state → check actor and guards → change → flush → audit → queue notifications.
+    `scheduled`: the scheduler takes it on its date (no user; the guards still apply)."""
+    if scheduled and user is not None:
+        raise ValueError("a scheduled transition has no user")
     now = now or utcnow()
     transition = TRANSITIONS.get(action)
     if transition is None:
@@ -283,7 +286,7 @@ def take_transition(user, operation, action, comment=None, now=None):
             _("The operation cannot be %(action)s: it is %(state)s.", action=_past(action), state=state.label),
             [_("Allowed from: %(states)s.", states=", ".join(str(s.label) for s in transition.sources))],
         )
-    allowed, reason = may_take(user, operation, action)
+    allowed, reason = (True, None) if scheduled else may_take(user, operation, action)
     if not allowed:
         raise PermissionDenied(reason)
     comment = (comment or "").strip() or None

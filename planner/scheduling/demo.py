@@ -1,5 +1,7 @@
-"""Demo step before "start": the lead completes the schedule (briefing, post-operational phase, debriefing and the
-final report) through the same service as the Schedule tab, so that the calendar and the deadlines show."""
+"""Demo steps of the schedule. Before "start": the lead completes the schedule (briefing, post-operational phase,
+debriefing and the final report) through the same service as the Schedule tab, so that the calendar and the
+deadlines show. At the end: the reminders of the last weeks went out (into the outbox when no mail server is
+configured), and a coordinator added one of their own."""
 from datetime import date, timedelta
 
 from planner.demo import demo_step
@@ -28,3 +30,22 @@ def complete_the_schedule(operation, actor, now):
                                            "start": (end + timedelta(days=90)).isoformat()})
     save_schedule(actor, operation, {"phases": list(phases.values()), "reporting_frequency": "weekly",
                                      "confirm_outside_year": True}, schedule_version(operation), now=now)
+
+
+@demo_step("finish")
+def reminders_of_the_last_weeks(_operation, _actor, now):
+    from sqlalchemy import select
+
+    from planner.auth.models import User
+    from planner.extensions import db
+    from planner.operations.models import Operation
+    from planner.scheduling.reminders import add_reminder, send_due_reminders, sync_all_reminders
+
+    sync_all_reminders(now - timedelta(days=21))  # the scheduler has been running for three weeks
+    send_due_reminders(now)
+    north = db.session.scalar(select(Operation).where(Operation.code_name == "NORTH STAR"))
+    nl = db.session.scalar(select(User).where(User.email == "coordinator@customs.nl.example"))
+    if north is not None and nl is not None:
+        add_reminder(nl, north, {"deadline": "nominations", "days_before": 0,
+                                 "message": "Please name your national contact point for the container checks."},
+                     now=now)

@@ -90,3 +90,66 @@ class CalendarFeed(db.Model):
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 
     user = relationship("User")
+
+
+class ReminderOrigin(LabelledEnum):
+    DEFAULT = "default", _l("By default")
+    ADDED = "added", _l("Added by a coordinator")
+    SENT_NOW = "sent_now", _l("Sent at once by a coordinator")
+
+
+class ReminderOutcome(LabelledEnum):
+    SENT = "sent", _l("Sent")
+    NOBODY = "nobody", _l("Not needed: everybody had met the deadline")
+    SUPERSEDED = "superseded", _l("Not sent: a later reminder of the same deadline went out instead")
+    CANCELLED = "cancelled", _l("Cancelled: the deadline no longer exists")
+
+
+class Reminder(db.Model):
+    """A reminder of one deadline of an operation: when it goes out (`due_at`), what about (`deadline_key`), to
+    whom (`recipients`, the organisations that had not met the deadline when it went out) and when it was
+    handled. Rows a job scans: the job takes the due, unhandled ones, stamps them and commits, so running it
+    twice sends nothing twice. `days_before` counts from the deadline (negative: days after it, the overdue
+    notice); a reminder of a deadline that moves moves with it until it has gone out."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        UniqueConstraint("operation_id", "deadline_key", "deadline_due", "days_before",
+                         name="once_per_deadline_date"),
+        CheckConstraint(f"origin IN ({sql_in(ReminderOrigin)})", name="origin_known"),
+        CheckConstraint(f"outcome IS NULL OR outcome IN ({sql_in(ReminderOutcome)})", name="outcome_known"),
+        CheckConstraint("(handled_at IS NULL) = (outcome IS NULL)", name="handled_has_outcome"),
+        CheckConstraint("(origin = 'sent_now') = (days_before IS NULL)", name="sent_now_has_no_offset"),
+        CheckConstraint("days_before IS NULL OR days_before BETWEEN -60 AND 365", name="offset_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id", ondelete="CASCADE"), index=True)
+    deadline_kind: Mapped[str] = mapped_column(String(30))
+    deadline_key: Mapped[str] = mapped_column(String(80))
+    deadline_due: Mapped[date] = mapped_column(Date)
+    days_before: Mapped[int | None] = mapped_column()
+    due_at: Mapped[object] = mapped_column(UTCDateTime, index=True)
+    origin: Mapped[str] = mapped_column(String(10), default=ReminderOrigin.DEFAULT.value)
+    message: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    handled_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    recipients: Mapped[str | None] = mapped_column(String(1000))  # organisation codes, comma-separated
+    recipient_count: Mapped[int] = mapped_column(default=0)  # people it went to
+
+    operation = relationship("Operation")
+    created_by = relationship("User")
+
+    @property
+    def origin_enum(self):
+        return ReminderOrigin(self.origin)
+
+    @property
+    def outcome_enum(self):
+        return ReminderOutcome(self.outcome) if self.outcome else None
+
+    @property
+    def recipient_codes(self):
+        return [c for c in (self.recipients or "").split(",") if c]

@@ -205,6 +205,9 @@ def save_schedule(user, operation, data, expected_version, now=None):
     diff = changes({"phases": before["phases"], "reporting_frequency": before["reporting_frequency"]},
                    {"phases": after["phases"], "reporting_frequency": after["reporting_frequency"]})
     log_action(operation, "schedule.updated", user, data={"changes": diff, "version": row.version}, now=now)
+    from planner.scheduling.reminders import sync_reminders
+
+    sync_reminders(operation, now)  # the reminders move with their deadlines
     return row
 
 

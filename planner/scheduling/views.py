@@ -12,14 +12,18 @@ from planner.core.permissions import has_permission, public, requires
 from planner.extensions import db
 from planner.operations.access import ORGANISER_PLACES, Place
 from planner.operations.tabs import register_tab
+from planner.operations.queries import get_visible_operation
 from planner.operations.views import operation_page
 from planner.scheduling import ical
 from planner.scheduling.deadlines import (
-    STATUS_LABELS, DeadlineKind, annual_report_deadlines, deadlines_for_user, operation_deadlines,
+    ACTIVE_STATES, STATUS_LABELS, DeadlineKind, annual_report_deadlines, deadlines_for_user, operation_deadlines,
     proposed_respond_by,
 )
-from planner.scheduling.forms import FeedForm, ScheduleForm
+from planner.scheduling.forms import FeedForm, ReminderForm, ReminderRemoveForm, ScheduleForm
 from planner.scheduling.models import PhaseKind, ReportingFrequency
+from planner.scheduling.reminders import (
+    add_reminder, outstanding, remindable_deadlines, reminders_of, remove_reminder, send_reminder_now,
+)
 from planner.scheduling.queries import calendar_year, feed_phases, get_schedule_for_viewing
 from planner.scheduling.services import (
     MAX_PLACE, NEEDS_END, ONE_DAY, feed_of, feed_user, may_edit_schedule, phases_of, regenerate_feed_token,
@@ -137,6 +141,7 @@ def show(operation_id):
         needs_end=NEEDS_END, one_day=ONE_DAY, max_place=MAX_PLACE, frequencies=list(ReportingFrequency),
         frequency=ReportingFrequency(reporting_frequency(operation)), deadlines=deadline_rows(operation, access),
         proposed_respond_by=proposed_respond_by(operation) if access.coordinates else None,
+        shows_reminders=shows_missing(access),
     )
     return (page, status) if message else page
 
@@ -211,3 +216,78 @@ def feed(token):
 def user_feed_body(user, now=None):
     return ical.user_feed(user, feed_phases(user), deadlines_for_user(user, now, include_past=True),
                           annual_report_deadlines(user, now))
+
+
+# --- reminders ---------------------------------------------------------------------------------------------------
+
+def get_reminders_for_viewing(user, operation_id):
+    """The organisers of the operation and the oversight see its reminders (they name who has not met a
+    deadline); others who see the operation get 403, the rest 404."""
+    operation, access = get_visible_operation(user, operation_id)
+    if not shows_missing(access):
+        abort(403)
+    return operation, access
+
+
+def _deadline_choices(operation):
+    return [(key, f"{d.label} — {d.due.isoformat()}" + (f" ({d.organisations[0].code})"
+                                                       if d.kind is DeadlineKind.INVITATION_ANSWER else ""))
+            for key, d in remindable_deadlines(operation).items()]
+
+
+@bp.route("/operations/<int:operation_id>/reminders", methods=["GET", "POST"])
+@requires("authenticated")
+def reminders(operation_id):
+    operation, access = get_reminders_for_viewing(current_user, operation_id)
+    form = ReminderForm()
+    form.deadline.choices = _deadline_choices(operation)
+    message, errors, status = None, {}, 200
+    if request.method == "POST":
+        if not access.coordinates:
+            abort(403)
+        if not form.validate_on_submit():
+            abort(400)
+        action = request.form.get("action")
+        data = {"deadline": form.deadline.data, "message": form.message.data}
+        try:
+            if action == "send_now":
+                row = send_reminder_now(current_user, operation, data)
+                done = _("The reminder went to: %(orgs)s.", orgs=", ".join(row.recipient_codes))
+            elif action == "add":
+                data["days_before"] = form.days_before.data
+                row = add_reminder(current_user, operation, data)
+                done = _("The reminder will go out on %(when)s.", when=row.due_at.strftime("%Y-%m-%d %H:%M UTC"))
+            else:
+                abort(400)
+        except PlannerError as exc:
+            db.session.rollback()
+            message, errors, status = exc.message, exc.errors, exc.status
+            operation, access = get_reminders_for_viewing(current_user, operation_id)
+        else:
+            db.session.commit()
+            flash(done, "success")
+            return redirect(url_for("scheduling.reminders", operation_id=operation.id))
+    deadlines = remindable_deadlines(operation)
+    page = operation_page(
+        "scheduling/reminders.html", operation, access, tab="schedule", rows=reminders_of(operation),
+        deadlines=deadlines, outstanding=outstanding, form=form, remove_form=ReminderRemoveForm(),
+        editable=access.coordinates and operation.state in ACTIVE_STATES, message=message, errors=errors,
+    )
+    return page, status
+
+
+@bp.route("/operations/<int:operation_id>/reminders/<int:reminder_id>/remove", methods=["POST"])
+@requires("authenticated")
+def remove_reminder_page(operation_id, reminder_id):
+    operation, access = get_reminders_for_viewing(current_user, operation_id)
+    if not ReminderRemoveForm().validate_on_submit():
+        abort(400)
+    try:
+        remove_reminder(current_user, operation, reminder_id)
+    except PlannerError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("The reminder is removed."), "success")
+    return redirect(url_for("scheduling.reminders", operation_id=operation.id))

@@ -24,6 +24,10 @@ def journey(app):
         lv = factory.accept(op, "LV")
         db.session.delete(lv.nomination)  # LV has not nominated its contact point yet
         db.session.commit()
+        from planner.scheduling.reminders import sync_reminders
+
+        sync_reminders(op)  # the reminders exist from the approval on
+        db.session.commit()
         url, email = f"/operations/{op.id}", coordinator.email
         db.session.remove()
     return url, email
@@ -48,6 +52,15 @@ def test_moving_the_operational_start_moves_the_nomination_deadline(page, journe
     page.get_by_role("button", name="Save the schedule").click()
     expect(page.get_by_text("The schedule is saved.")).to_be_visible()
     expect(page.locator("#deadlines")).to_contain_text("2026-05-04")  # nominations: 14 days before the start
+
+    page.get_by_role("link", name="Reminders of these deadlines").click()
+    reminders = page.locator("#reminders")
+    expect(reminders).to_contain_text("2026-04-27 06:00 UTC")  # 7 days before the new date, 08:00 in Brussels
+    expect(reminders).not_to_contain_text("2026-04-13")
+    expect(reminders).to_contain_text("now: LV")
+    page.get_by_label("Deadline", exact=True).select_option("nominations")
+    page.get_by_role("button", name="Send a reminder now").click()
+    expect(page.get_by_text("The reminder went to: LV.")).to_be_visible()
 
     page.get_by_role("link", name="Dashboard").first.click()
     deadlines = page.get_by_role("region", name="My next deadlines")
