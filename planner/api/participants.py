@@ -75,7 +75,8 @@ def list_invitations(operation_id):
 def create_invitations(operation_id):
     """Coordinators of the lead and co-organisers, while the operation is in draft or planning. Several
     organisations at once; a declined or withdrawn organisation may be invited again. The answer date is fixed
-    when sent."""
+    when sent; without `respond_by` the schedule's proposed date applies (`proposed_respond_by` of
+    `GET /operations/{id}/phases`)."""
     operation, _access = get_visible_operation(current_user, operation_id)
     data = json_body()
     reject_unknown_fields(data, ("organisations", "role", "respond_by"))
@@ -261,11 +262,14 @@ SCHEMAS.update({
     "Invitation": _INVITATION,
     "InvitationList": {"type": "object", "properties": {"items": {"type": "array",
                                                                   "items": {"$ref": "#/components/schemas/Invitation"}}}},
-    "InvitationCreate": {"type": "object", "required": ["organisations", "respond_by"], "additionalProperties": False,
+    "InvitationCreate": {"type": "object", "required": ["organisations"], "additionalProperties": False,
                          "properties": {"organisations": {"type": "array", "items": _ORG},
                                         "role": {"type": "string", "enum": ParticipationRole.codes(),
                                                  "default": "participant"},
-                                        "respond_by": {"type": "string", "format": "date"}}},
+                                        "respond_by": {"type": "string", "format": "date",
+                                                       "description": "Left out: the date the schedule proposes "
+                                                                      "(two weeks before the nominations are due, "
+                                                                      "at least a week from today)."}}},
     "InvitationResponse": {"type": "object", "required": ["accept"], "additionalProperties": False,
                            "properties": {"accept": {"type": "boolean"},
                                           "reason": {"type": ["string", "null"], "maxLength": 2000,

@@ -83,7 +83,7 @@ def _parse_date(value, field, errors, required=False):
         return None
 
 
-def invite(user, operation, data, now=None):
+def invite(user, operation, data, now=None, propose_respond_by=True):
     """The lead's coordinators invite several organisations at once, as participants or observers, with the
     date by which to answer (fixed when sent). A declined or withdrawn organisation may be invited again."""
     now = now or utcnow()
@@ -106,7 +106,13 @@ def invite(user, operation, data, now=None):
     role = data.get("role") or ParticipationRole.PARTICIPANT.value
     if role not in ParticipationRole.codes():
         errors.add("role", _("Choose one of: %(codes)s.", codes=", ".join(ParticipationRole.codes())))
-    respond_by = _parse_date(data.get("respond_by"), "respond_by", errors, required=True)
+    raw_respond_by = data.get("respond_by")
+    if raw_respond_by in (None, "") and propose_respond_by:  # the schedule's proposed date, when it has one
+        from planner.scheduling.deadlines import proposed_respond_by
+
+        proposed = proposed_respond_by(operation, now)
+        raw_respond_by = proposed.isoformat() if proposed else None
+    respond_by = _parse_date(raw_respond_by, "respond_by", errors, required=True)
     if respond_by is not None and respond_by < now.date():
         errors.add("respond_by", _("The answer date is in the past."))
     orgs = []

@@ -76,7 +76,7 @@ def invite_page(operation_id):
         data = {"organisations": form.organisations.data, "role": form.role.data,
                 "respond_by": form.respond_by.data or request.form.get("respond_by")}
         try:
-            invited = invite(current_user, operation, data)
+            invited = invite(current_user, operation, data, propose_respond_by=False)  # the form shows the proposal
         except PlannerError as exc:
             db.session.rollback()
             message, errors = exc.message, exc.errors
@@ -86,6 +86,10 @@ def invite_page(operation_id):
             return redirect(url_for("participants.roster", operation_id=operation.id))
     elif request.method == "POST":
         message, errors = _("The data is not valid."), form.errors
+    else:
+        from planner.scheduling.deadlines import proposed_respond_by
+
+        form.respond_by.data = proposed_respond_by(operation)  # the schedule's proposal; the coordinator may change it
     return operation_page("participants/invite.html", operation, access, tab="participants", form=form,
                           message=message, errors=errors), (422 if message else 200)
 

@@ -116,3 +116,16 @@ def test_the_schedule_proposes_an_answer_date_for_invitations(api, factory, oper
     freeze(datetime(2026, 4, 10, 9, tzinfo=timezone.utc))
     body = api("GET", f"/operations/{operation.id}/phases", factory.coordinator("LT")).get_json()
     assert body["proposed_respond_by"] == "2026-04-17"  # at least a week from today
+
+
+def test_an_invitation_without_a_date_takes_the_proposed_one(api, client, login, factory, operation):
+    lt = factory.coordinator("LT")
+    login(lt)
+    page = client.get(f"/operations/{operation.id}/participants/invite").get_data(as_text=True)
+    assert 'value="2026-04-06"' in page  # the form starts from the schedule's proposal
+    answer = api("POST", f"/operations/{operation.id}/invitations", lt, json={"organisations": ["DE"]})
+    assert answer.status_code == 201, answer.get_json()
+    assert [i["respond_by"] for i in answer.get_json()["items"]] == ["2026-04-06"]
+    chosen = api("POST", f"/operations/{operation.id}/invitations", lt,
+                 json={"organisations": ["FR"], "respond_by": "2026-03-15"})
+    assert [i["respond_by"] for i in chosen.get_json()["items"]] == ["2026-03-15"]  # a date given stands
