@@ -9,6 +9,10 @@ from planner.api.schemas import RESPONSES, SCHEMAS, SECURITY_SCHEMES
 TAGS = [
     {"name": "operations", "description": "Operations and their lifecycle."},
     {"name": "accounts", "description": "Who the token acts for, and API tokens."},
+    {"name": "participants", "description": "Invitations, answers, nominations and the roster."},
+    {"name": "business cases", "description": "Business cases, the working party's review, the programme."},
+    {"name": "schedule", "description": "Phases, deadlines, reminders, the calendar and iCalendar files."},
+    {"name": "mail", "description": "The mail log and outbox (admins)."},
     {"name": "reference", "description": "Reference data."},
     {"name": "meta", "description": "This description."},
 ]
