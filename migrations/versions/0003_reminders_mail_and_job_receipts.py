@@ -43,7 +43,7 @@ def upgrade():
     sa.Column('recipient_count', sa.Integer(), nullable=False),
     sa.CheckConstraint("(origin = 'sent_now') = (days_before IS NULL)", name=op.f('ck_reminder_sent_now_has_no_offset')),
     sa.CheckConstraint("origin IN ('default', 'added', 'sent_now')", name=op.f('ck_reminder_origin_known')),
-    sa.CheckConstraint("outcome IS NULL OR outcome IN ('sent', 'nobody', 'superseded', 'cancelled')", name=op.f('ck_reminder_outcome_known')),
+    sa.CheckConstraint("outcome IS NULL OR outcome IN ('sent', 'nobody', 'superseded', 'cancelled', 'skipped')", name=op.f('ck_reminder_outcome_known')),
     sa.CheckConstraint('(handled_at IS NULL) = (outcome IS NULL)', name=op.f('ck_reminder_handled_has_outcome')),
     sa.CheckConstraint('days_before IS NULL OR days_before BETWEEN -60 AND 365', name=op.f('ck_reminder_offset_in_range')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_reminder_created_by_id_user'), ondelete='SET NULL'),

@@ -57,7 +57,9 @@ def put_phases(operation_id):
     operation, access = get_schedule_for_viewing(current_user, operation_id)
     data = json_body()
     reject_unknown_fields(data, {"phases", "reporting_frequency", "confirm_outside_year", "version"})
-    save_schedule(current_user, operation, data, expected_version(data) if data.get("version") != 0 else 0)
+    version = data.get("version")
+    save_schedule(current_user, operation, data,
+                  0 if type(version) is int and version == 0 else expected_version(data))
     return jsonify(_schedule_answer(operation, access))
 
 

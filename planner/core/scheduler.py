@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import String, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.core.clock import utcnow
@@ -39,15 +38,19 @@ class JobReceipt(db.Model):
 
 
 def claim_once(key, now=None):
-    """True the first time `key` is claimed (the claim is part of the caller's transaction), False after."""
-    if db.session.scalar(select(JobReceipt.id).where(JobReceipt.key == key)) is not None:
-        return False
-    try:
-        with db.session.begin_nested():
-            db.session.add(JobReceipt(key=key, created_at=now or utcnow()))
-    except IntegrityError:
-        return False
-    return True
+    """True the first time `key` is claimed (the claim is part of the caller's transaction and is undone with
+    it), False after. INSERT … ON CONFLICT DO NOTHING: no savepoint (which SQLite would commit at once), and a
+    second process claiming the same key waits for the first one's transaction, then finds it taken."""
+    dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover  (the planner runs on SQLite and PostgreSQL)
+        raise RuntimeError(f"claim_once does not know {dialect}")
+    statement = insert(JobReceipt).values(key=key, created_at=now or utcnow()).on_conflict_do_nothing(
+        index_elements=["key"]).returning(JobReceipt.id)
+    return db.session.execute(statement).scalar() is not None
 
 
 # --- the jobs' registry ------------------------------------------------------------------------------------------
@@ -142,11 +145,29 @@ class SchedulerLock:
         self._file_lock = lock
         return True
 
+    def still_held(self):
+        if self._connection is not None:
+            try:
+                return bool(self._connection.execute(text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() "
+                    "AND granted AND ((classid::bigint << 32) | objid::bigint) = :key"),
+                    {"key": ADVISORY_LOCK_KEY}).scalar())
+            except Exception:  # noqa: BLE001  (a broken connection holds no lock)
+                return False
+            finally:
+                try:
+                    self._connection.commit()
+                except Exception:  # noqa: BLE001
+                    pass
+        return self._file_lock is not None and self._file_lock.is_locked
+
     def release(self):
         if self._connection is not None:
             try:
                 self._connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
                 self._connection.commit()
+            except Exception:  # noqa: BLE001  (the connection broke: the database freed the lock already)
+                pass
             finally:
                 self._connection.close()
                 self._connection = None
@@ -166,14 +187,26 @@ class PlannerScheduler:
 
         self.app = app
         self.lock = SchedulerLock(app)
+        from apscheduler.executors.pool import ThreadPoolExecutor
+
         cls = BlockingScheduler if blocking else BackgroundScheduler
-        # coalesce: runs missed while the process was busy are caught up once; one instance of a job at a time.
-        self.scheduler = cls(timezone=timezone.utc,
+        # coalesce: runs missed while the process was busy are caught up once; one instance of a job at a time;
+        # one thread, so that the jobs never compete for the database (SQLite has a single writer).
+        self.scheduler = cls(timezone=timezone.utc, executors={"default": ThreadPoolExecutor(1)},
                              job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
         first = datetime.now(timezone.utc)
         for job in registered_jobs().values():
             self.scheduler.add_job(run_job, "interval", args=(app, job.id), id=job.id, minutes=job.minutes,
                                    next_run_time=first)
+        self.scheduler.add_job(self.check_lock, "interval", id="lock", minutes=1)
+
+    def check_lock(self):
+        """Stop running the jobs when the lock is lost (the database connection that held it broke), so that
+        the process that takes it over is the only one that runs them."""
+        if not self.lock.still_held():
+            log.error("the scheduler lock was lost; this process stops running the jobs")
+            self.scheduler.shutdown(wait=False)
+            self.lock.release()
 
     @property
     def running(self):
@@ -217,11 +250,24 @@ def start_embedded(app):
 def init_app(app):
     """Start the embedded scheduler when asked, in a process that serves pages (`flask run`, gunicorn), not in a
     one-off command such as `flask db upgrade`."""
-    if app.config.get("SCHEDULER") != "embedded" or app.testing:
-        return
     import click
 
-    context = click.get_current_context(silent=True)
-    if context is not None and context.info_name != "run":
-        return
-    start_embedded(app)
+    if should_start_embedded(app.config, click.get_current_context(silent=True)):
+        start_embedded(app)
+
+
+def should_start_embedded(config, command_context):
+    """PLANNER_SCHEDULER=embedded, not under test, and serving pages: a WSGI server (no command) or `flask run`,
+    in the process that serves (with the reloader, its child; the watching parent serves nothing)."""
+    import os
+
+    if config.get("SCHEDULER") != "embedded" or config.get("TESTING"):
+        return False
+    if command_context is None:
+        return True
+    if command_context.info_name != "run":
+        return False
+    reloading = command_context.params.get("reload")
+    if reloading is None:
+        reloading = bool(config.get("DEBUG")) or os.environ.get("FLASK_DEBUG", "").lower() in ("1", "true")
+    return not reloading or os.environ.get("WERKZEUG_RUN_MAIN") == "true"

@@ -160,6 +160,9 @@ def invite(user, operation, data, now=None, propose_respond_by=True):
                  lead=operation.lead.code, org=p.organisation.code, code=operation.code_name,
                  role=p.role_label, date=respond_by.isoformat()),
                link=_link(operation, "invitation"), operation_id=operation.id)
+    from planner.scheduling.reminders import sync_reminders
+
+    sync_reminders(operation, now)  # the reminders of the new answer dates
     return invited
 
 

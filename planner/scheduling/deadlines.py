@@ -172,6 +172,30 @@ def operation_deadlines(operation):
     return result
 
 
+def visible_deadlines(access, deadlines):
+    """The deadlines of one operation as `access` may see them. The organisers and the oversight see all, with
+    who has met each; everybody else sees only the organisations they may know of (their own, and the accepted
+    ones when they see the list of participants: nobody learns whom the lead invited or who declined), no other
+    organisation's invitation, and no other organisation's status."""
+    from dataclasses import replace
+
+    from planner.operations.access import Place
+    from planner.participants.queries import participation_known
+
+    if access.place in ORGANISER_PLACES or access.place is Place.OVERSIGHT:
+        return list(deadlines)
+    operation = access.operation
+    known = {p.organisation_id for p in operation.participations if participation_known(access, p)}
+    result = []
+    for deadline in deadlines:
+        status = {org: (state if org.id == access.user.organisation_id else OPEN)
+                  for org, state in deadline.status.items() if org.id in known}
+        if deadline.kind is DeadlineKind.INVITATION_ANSWER and not status:
+            continue
+        result.append(replace(deadline, status=status))
+    return result
+
+
 @dataclass
 class MyDeadline:
     """One deadline as one user meets it: `own` when the user's organisation must meet it; `missing` lists the

@@ -1,6 +1,7 @@
 """The scheduled jobs of the schedule (planner/core/scheduler.py runs them): due reminders, mail still to go out,
 the automatic start and end of the operational phase, and the weekly digest of each coordinator. Each takes
 `now`, does what is due then and commits; running one twice for the same moment does nothing twice."""
+import logging
 from datetime import datetime, time, timedelta, timezone
 
 from flask_babel import gettext as _
@@ -21,8 +22,9 @@ from planner.scheduling.deadlines import ACTIVE_STATES, deadlines_for_user, loca
 from planner.scheduling.models import Phase, PhaseKind
 from planner.scheduling.reminders import send_due_reminders
 
-DIGEST_WEEKDAY, DIGEST_TIME = 0, time(7, 0)  # Monday, 07:00 UTC
+DIGEST_TIME = time(7, 0)  # on Mondays, UTC
 DIGEST_MAX_LINES = 30
+log = logging.getLogger("planner.scheduler")
 
 
 @scheduled_job("reminders", minutes=5)
@@ -80,6 +82,10 @@ def advance_operations(now=None):
                     _notify_refusal(operation, action, start if action == "start" else end, refusal, now)
                     done["refused"].append(operation_id)
                 db.session.commit()
+                continue
+            except Exception:  # noqa: BLE001  (one operation's failure must not hold up the others)
+                db.session.rollback()
+                log.exception("the automatic %s of operation %s failed", action, operation_id)
                 continue
             db.session.commit()
             done["started" if action == "start" else "ended"].append(operation_id)

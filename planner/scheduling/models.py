@@ -102,7 +102,8 @@ class ReminderOutcome(LabelledEnum):
     SENT = "sent", _l("Sent")
     NOBODY = "nobody", _l("Not needed: everybody had met the deadline")
     SUPERSEDED = "superseded", _l("Not sent: a later reminder of the same deadline went out instead")
-    CANCELLED = "cancelled", _l("Cancelled: the deadline no longer exists")
+    CANCELLED = "cancelled", _l("Cancelled")
+    SKIPPED = "skipped", _l("Not sent: its day had passed when the deadline was set")
 
 
 class Reminder(db.Model):

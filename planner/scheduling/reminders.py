@@ -23,7 +23,7 @@ from planner.core.notifications import notify
 from planner.extensions import db
 from planner.operations.access import operation_access
 from planner.operations.lifecycle import after_transition
-from planner.scheduling.deadlines import MET, ACTIVE_STATES, DeadlineKind, operation_deadlines
+from planner.scheduling.deadlines import ACTIVE_STATES, MET, OPEN, DeadlineKind, operation_deadlines
 from planner.scheduling.models import Reminder, ReminderOrigin, ReminderOutcome
 
 DEFAULT_DAYS_BEFORE = (7, 1, -1)  # -1: the overdue notice, the day after the deadline
@@ -74,10 +74,18 @@ def people_to_remind(deadline, organisations):
 
 # --- keeping the rows in step with the deadlines ----------------------------------------------------------------
 
-def sync_reminders(operation, now=None):
-    """Make the reminder rows of the operation match its deadlines: default rows for every remindable deadline
-    (only those still to go out), unsent rows moved with their deadline, unsent rows of a deadline that no
-    longer exists cancelled. Idempotent."""
+def _offsets(deadline):
+    """The default reminders of a deadline: no overdue notice where the planner cannot tell whether it was met."""
+    tracked = any(status != OPEN for status in deadline.status.values())
+    return [days for days in DEFAULT_DAYS_BEFORE if days >= 0 or tracked]
+
+
+def sync_reminders(operation, now=None, catch_up=False):
+    """Make the reminder rows of the operation match its deadlines: default rows for every remindable deadline,
+    unsent rows moved with their deadline, unsent rows of a deadline that no longer exists cancelled. A default
+    reminder whose moment has passed when its deadline is set is recorded as skipped (an invitation due in three
+    days gets no "due in seven days" reminder); with `catch_up` (the job, which may have been down) the latest
+    such moment of a deadline that has none is made due instead, so that it goes out once. Idempotent."""
     now = now or utcnow()
     deadlines = remindable_deadlines(operation)
     rows = db.session.scalars(select(Reminder).where(Reminder.operation_id == operation.id,
@@ -101,15 +109,20 @@ def sync_reminders(operation, now=None):
     for key, deadline in deadlines.items():
         if not outstanding(deadline):
             continue
-        for days in DEFAULT_DAYS_BEFORE:
-            if (key, deadline.due, days) in taken:
-                continue
+        offsets = _offsets(deadline)
+        had_rows = any((key, deadline.due, days) in taken for days in offsets)
+        missing = [days for days in offsets if (key, deadline.due, days) not in taken]
+        passed = [days for days in missing if send_moment(operation, deadline.due, days) <= now]
+        # catching up on a deadline without any row for its date: its latest passed moment is made due
+        catch = min(passed) if catch_up and passed and not had_rows else None
+        for days in missing:
             due_at = send_moment(operation, deadline.due, days)
-            if due_at <= now:
-                continue  # a reminder whose moment has passed when its deadline appears is not made
-            db.session.add(Reminder(operation_id=operation.id, deadline_kind=deadline.kind.value,
-                                    deadline_key=key, deadline_due=deadline.due, days_before=days, due_at=due_at,
-                                    origin=ReminderOrigin.DEFAULT.value, created_at=now))
+            row = Reminder(operation_id=operation.id, deadline_kind=deadline.kind.value, deadline_key=key,
+                           deadline_due=deadline.due, days_before=days, due_at=due_at,
+                           origin=ReminderOrigin.DEFAULT.value, created_at=now)
+            if due_at <= now and days != catch:
+                row.handled_at, row.outcome = now, ReminderOutcome.SKIPPED.value
+            db.session.add(row)
             taken.add((key, deadline.due, days))
     db.session.flush()
 
@@ -118,7 +131,7 @@ def sync_all_reminders(now=None):
     from planner.operations.models import Operation
 
     for operation in db.session.scalars(select(Operation).where(Operation.state.in_(ACTIVE_STATES))):
-        sync_reminders(operation, now)
+        sync_reminders(operation, now, catch_up=True)
 
 
 # --- what coordinators do -------------------------------------------------------------------------------------
@@ -245,7 +258,7 @@ def _deliver(row, operation, deadline, now):
     from planner.scheduling.deadlines import local_today
 
     today = local_today(operation, now)
-    overdue = deadline.due < today
+    overdue = deadline.due < today and any(status != OPEN for status in deadline.status.values())
     if overdue:
         subject = _("%(ref)s %(code)s: overdue since %(date)s: %(what)s", ref=operation.reference,
                     code=operation.code_name, date=deadline.due.isoformat(), what=deadline.label)

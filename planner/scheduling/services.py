@@ -2,7 +2,7 @@
 frequency, and each user's secret calendar feed. Services flush; the request commits."""
 import hashlib
 import secrets
-from datetime import date
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -71,7 +71,7 @@ def _parse_date(value, field, errors):
         errors.add(field, _("Give a date as YYYY-MM-DD."))
         return None
     try:
-        parsed = date.fromisoformat(value)
+        parsed = datetime.strptime(value, "%Y-%m-%d").date()  # not fromisoformat: it takes week dates too
     except ValueError:
         errors.add(field, _("Give a date as YYYY-MM-DD."))
         return None

@@ -17,7 +17,7 @@ from planner.operations.views import operation_page
 from planner.scheduling import ical
 from planner.scheduling.deadlines import (
     ACTIVE_STATES, STATUS_LABELS, DeadlineKind, annual_report_deadlines, deadlines_for_user, operation_deadlines,
-    proposed_respond_by,
+    proposed_respond_by, visible_deadlines,
 )
 from planner.scheduling.forms import FeedForm, ReminderForm, ReminderRemoveForm, ScheduleForm
 from planner.scheduling.models import PhaseKind, ReportingFrequency
@@ -45,7 +45,7 @@ def shows_missing(access):
 def deadline_rows(operation, access):
     """The operation's deadlines for the tab, result reporting days folded into one row."""
     rows, results = [], None
-    for d in operation_deadlines(operation):
+    for d in visible_deadlines(access, operation_deadlines(operation)):
         if d.kind is DeadlineKind.RESULTS:
             if results is None:
                 results = {"label": d.label, "due": d.due, "dates": [], "note": d.note,
@@ -154,11 +154,8 @@ def operation_ics(operation_id):
 
 
 def operation_ics_body(operation, access):
-    deadlines = operation_deadlines(operation)
-    if not shows_missing(access):
-        for d in deadlines:  # who has not met a deadline stays with the organisers
-            d.status = {org: s if org.id == access.user.organisation_id else "open" for org, s in d.status.items()}
-    return ical.operation_calendar(operation, phases_of(operation), deadlines)
+    return ical.operation_calendar(operation, phases_of(operation),
+                                   visible_deadlines(access, operation_deadlines(operation)))
 
 
 def ics_response(body, filename):
@@ -280,6 +277,8 @@ def reminders(operation_id):
 @requires("authenticated")
 def remove_reminder_page(operation_id, reminder_id):
     operation, access = get_reminders_for_viewing(current_user, operation_id)
+    if not access.coordinates:
+        abort(403)
     if not ReminderRemoveForm().validate_on_submit():
         abort(400)
     try:

@@ -129,3 +129,27 @@ def test_an_invitation_without_a_date_takes_the_proposed_one(api, client, login,
     chosen = api("POST", f"/operations/{operation.id}/invitations", lt,
                  json={"organisations": ["FR"], "respond_by": "2026-03-15"})
     assert [i["respond_by"] for i in chosen.get_json()["items"]] == ["2026-03-15"]  # a date given stands
+
+
+def test_participants_do_not_learn_whom_the_lead_invited_or_who_declined(api, client, login, factory, operation):
+    from icalendar import Calendar
+
+    factory.invite(operation, "DE")
+    de = operation.participation_of(factory.org("DE").id)
+    de.status, de.answered_at, de.respond_by = "declined", datetime(2026, 2, 1, 9, tzinfo=timezone.utc), \
+        date(2026, 3, 1)
+    db.session.commit()
+    pl = factory.coordinator("PL")
+    login(pl)
+    tab = client.get(f"/operations/{operation.id}/schedule").get_data(as_text=True)
+    assert "Answer to the invitation" not in tab and "UA" not in tab and "DE" not in tab
+    assert "LV" in tab  # an accepted participant is known to the others
+    ics = Calendar.from_ical(api("GET", f"/operations/{operation.id}/calendar.ics", pl).data)
+    text = ics.to_ical().decode()
+    assert "invitation-UA" not in text and "UA" not in text and "missing" not in text.lower()
+    lt = factory.coordinator("LT")
+    login(lt)
+    tab = client.get(f"/operations/{operation.id}/schedule").get_data(as_text=True)
+    assert "Answer to the invitation" in tab and "missing: UA" in tab  # the organisers see everything
+    ua = factory.user("UA", "contact_point")
+    assert [d["kind"] for d in api("GET", "/deadlines", ua).get_json()["items"]] == ["invitation_answer"]

@@ -234,8 +234,50 @@ def test_two_processes_running_the_jobs_at_the_same_moment_send_each_reminder_on
         t.join(60)
     sent, mails = _count(first_app)
     assert sent == 2
-    assert sorted(r["reminders"] or 0 for r in results) in ([0, 2], [1, 1])
+    assert len(results) == 2 and all(r["reminders"] is not None for r in results), results  # no job crashed
+    assert sorted(r["reminders"] for r in results) in ([0, 2], [1, 1])
     assert len(mails) == len(set(mails))
     with first_app.app_context():
         assert db.session.scalar(select(func.count(Operation.id))) == 1
         db.session.remove()
+
+
+def test_a_claim_is_undone_with_its_transaction(app_ctx):
+    assert claim_once("undone") is True
+    db.session.rollback()
+    assert claim_once("undone") is True  # the rollback took the first claim with it
+    db.session.commit()
+    assert claim_once("undone") is False
+
+
+@pytest.mark.parametrize("config,command,params,env,expected", [
+    ({"SCHEDULER": "embedded"}, None, {}, {}, True),  # gunicorn: no command
+    ({"SCHEDULER": "embedded"}, "run", {"reload": None}, {}, True),  # make run
+    ({"SCHEDULER": "off"}, "run", {"reload": None}, {}, False),
+    ({"SCHEDULER": "embedded", "TESTING": True}, None, {}, {}, False),
+    ({"SCHEDULER": "embedded"}, "upgrade", {}, {}, False),  # flask db upgrade
+    ({"SCHEDULER": "embedded"}, "run", {"reload": True}, {}, False),  # the reloader's watching parent
+    ({"SCHEDULER": "embedded"}, "run", {"reload": True}, {"WERKZEUG_RUN_MAIN": "true"}, True),  # its child
+])
+def test_the_embedded_scheduler_starts_only_where_pages_are_served(monkeypatch, config, command, params, env,
+                                                                   expected):
+    from types import SimpleNamespace
+
+    from planner.core.scheduler import should_start_embedded
+
+    monkeypatch.delenv("WERKZEUG_RUN_MAIN", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    context = None if command is None else SimpleNamespace(info_name=command, params=params)
+    assert should_start_embedded(config, context) is expected
+
+
+def test_the_lock_knows_it_is_held(app):
+    lock = SchedulerLock(app)
+    assert lock.acquire() is True
+    try:
+        assert lock.still_held() is True
+    finally:
+        lock.release()
+    assert lock.still_held() is False

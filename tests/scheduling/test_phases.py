@@ -198,3 +198,9 @@ def test_the_start_needs_an_operational_phase(factory, planning):
         db.session.delete(phase)
     db.session.flush()
     assert "The schedule needs an operational phase." in unmet_conditions("start", planning, None)
+
+
+def test_a_week_date_is_not_a_date(api, factory, planning):
+    phases = _with("operational", start="2026-W19-1")
+    assert_error(api("PUT", f"/operations/{planning.id}/phases", factory.coordinator("LT"),
+                     json={"phases": phases, "version": 0}), 422, "phases.2.start")

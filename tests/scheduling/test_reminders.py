@@ -277,3 +277,49 @@ def test_the_reminders_reach_a_real_smtp_server(people, mail_server):
     assert everybody == set(lv) | {people["ua_contact"].email}
     run_at(at(2026, 4, 19, 6, 30))
     assert len(mail_server.envelopes()) == len(everybody)  # nothing twice
+
+
+def test_an_invitation_due_soon_gets_no_late_seven_day_reminder_but_a_missed_overdue_notice_goes_once(
+        people, factory):
+    from planner.participants.services import invite
+
+    op = people["op"]
+    run_at(at(2026, 2, 2, 9))
+    freeze(at(2026, 3, 2, 12))
+    de = factory.user("DE", "contact_point")
+    invite(people["lt"], op, {"organisations": ["DE"], "respond_by": "2026-03-05"}, now=at(2026, 3, 2, 12))
+    db.session.commit()
+    assert [(r.days_before, r.outcome) for r in rows(op, "invitation-DE")] == [(7, "skipped"), (1, None),
+                                                                               (-1, None)]
+    db.session.execute(MailMessage.__table__.delete())
+    db.session.commit()
+    assert run_at(at(2026, 3, 2, 12, 5)) == 0  # no "due in seven days" right after the invitation
+    # the scheduler is down from 3 to 10 March: on its return only the overdue notice goes, once
+    run_at(at(2026, 3, 10, 9))
+    assert [(r.days_before, r.outcome) for r in rows(op, "invitation-DE")] == [(7, "skipped"), (1, "superseded"),
+                                                                               (-1, "sent")]
+    assert [subject for to, subject in mail_to() if to == de.email] == [
+        f"{op.reference} {op.code_name}: overdue since 2026-03-05: Answer to the invitation"]
+
+
+def test_catching_up_on_a_deadline_the_job_never_saw_sends_its_latest_reminder_once(people):
+    """Rows made by nobody (the invitation came in while the scheduler was down, outside the services): the job
+    makes the latest passed moment due and sends it once."""
+    op = people["op"]
+    run_at(at(2026, 3, 25, 9))  # UA's answer was due on 20 March; nothing was ever made for it
+    assert [(r.days_before, r.outcome) for r in rows(op, "invitation-UA")] == [
+        (7, "skipped"), (1, "skipped"), (-1, "sent")]
+    assert recipients() == [people["ua_contact"].email]
+    run_at(at(2026, 3, 26, 9))
+    assert len(about("overdue since 2026-03-20")) == 1
+
+
+def test_untracked_deadlines_get_reminders_but_no_overdue_notice(people):
+    op = people["op"]
+    phases = [{"kind": "operational", "start": "2026-05-04", "end": "2026-05-15"},
+              {"kind": "final_report_due", "start": "2026-10-30"}]
+    save_schedule(people["lt"], op, {"phases": phases}, schedule_version(op))
+    db.session.commit()
+    assert [r.days_before for r in rows(op, "contributions")] == [7, 1]
+    assert [r.days_before for r in rows(op, "final_report")] == [7, 1]
+    assert [r.days_before for r in rows(op, "nominations")] == [7, 1, -1]
