@@ -27,7 +27,7 @@ def upgrade():
     )
     op.create_table('reminder',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('operation_id', sa.Integer(), nullable=False),
+    sa.Column('operation_id', sa.Integer(), nullable=True),
     sa.Column('deadline_kind', sa.String(length=30), nullable=False),
     sa.Column('deadline_key', sa.String(length=80), nullable=False),
     sa.Column('deadline_due', sa.Date(), nullable=False),
@@ -41,6 +41,7 @@ def upgrade():
     sa.Column('outcome', sa.String(length=12), nullable=True),
     sa.Column('recipients', sa.String(length=1000), nullable=True),
     sa.Column('recipient_count', sa.Integer(), nullable=False),
+    sa.CheckConstraint("(operation_id IS NULL) = (deadline_kind = 'annual_report')", name=op.f('ck_reminder_annual_report_has_no_operation')),
     sa.CheckConstraint("(origin = 'sent_now') = (days_before IS NULL)", name=op.f('ck_reminder_sent_now_has_no_offset')),
     sa.CheckConstraint("origin IN ('default', 'added', 'sent_now')", name=op.f('ck_reminder_origin_known')),
     sa.CheckConstraint("outcome IS NULL OR outcome IN ('sent', 'nobody', 'superseded', 'cancelled', 'skipped')", name=op.f('ck_reminder_outcome_known')),

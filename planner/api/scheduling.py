@@ -14,7 +14,8 @@ from planner.scheduling.deadlines import (
 )
 from planner.scheduling.models import PhaseKind, ReminderOrigin, ReminderOutcome, ReportingFrequency
 from planner.scheduling.reminders import (
-    add_reminder, outstanding, remindable_deadlines, reminder_json, reminders_of, remove_reminder, send_reminder_now,
+    add_reminder, annual_reminders, outstanding, remindable_deadlines, reminder_json, reminders_of, remove_reminder,
+    send_reminder_now,
 )
 from planner.scheduling.queries import calendar_json, calendar_year, get_schedule_for_viewing
 from planner.scheduling.services import may_edit_schedule, save_schedule, schedule_json
@@ -71,7 +72,10 @@ def list_deadlines():
     mine = deadlines_for_user(current_user)
     items = [deadline_json(my) for items in mine.values() for my in items]
     items.sort(key=lambda d: (d["due"], d["operation"]["reference"] if d["operation"] else ""))
-    annual = [{"year": year, "due": due.isoformat()} for year, due in annual_report_deadlines(current_user)]
+    annual = [{"year": year, "due": due.isoformat(),
+               "reminders": [{"due_at": r.due_at.isoformat(), "days_before": r.days_before, "outcome": r.outcome}
+                             for r in annual_reminders(year)]}
+              for year, due in annual_report_deadlines(current_user)]
     return jsonify({"items": items, "annual_reports": annual})
 
 
@@ -130,7 +134,8 @@ SCHEMAS.update({
     "DeadlineList": {"type": "object", "properties": {
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}},
         "annual_reports": {"type": "array", "items": {"type": "object", "properties": {
-            "year": {"type": "integer"}, "due": _DATE}}}}},
+            "year": {"type": "integer"}, "due": _DATE,
+            "reminders": {"type": "array", "items": {"type": "object"}}}}}}},
     "Calendar": {"type": "object", "properties": {
         "year": {"type": "integer"}, "operations": {"type": "array", "items": {"type": "object"}},
         "checks": {"type": "object"}}},

@@ -24,6 +24,7 @@ from planner.scheduling.models import PhaseKind, ReportingFrequency
 NOMINATION_DAYS_BEFORE_START = 14
 CONTRIBUTION_DAYS_BEFORE_REPORT = 14
 DEFAULT_ANNUAL_REPORT_DUE = "03-31"
+COUNCIL_TIME_ZONE = "Europe/Brussels"  # the annual report's dates are Brussels dates
 MAX_OCCURRENCES = 400  # result reporting: a daily phase of more than a year is cut there
 # Operations whose deadlines still matter to anybody.
 ACTIVE_STATES = (OperationState.PLANNING.value, OperationState.OPERATIONAL.value,
@@ -262,7 +263,12 @@ def annual_report_deadlines(user, now=None):
 
     if Role(user.role) is not Role.SECRETARIAT:
         return []
-    today = (now or utcnow()).date()
+    return annual_reports_due(now)
+
+
+def annual_reports_due(now=None):
+    """[(year, due date)] of the annual reports still to come: each year with approved operations."""
+    today = (now or utcnow()).astimezone(ZoneInfo(COUNCIL_TIME_ZONE)).date()
     years = db.session.scalars(
         select(Operation.year).where(Operation.state.in_(ACTIVE_STATES + (OperationState.CLOSED.value,)))
         .distinct().order_by(Operation.year)

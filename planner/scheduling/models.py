@@ -107,7 +107,7 @@ class ReminderOutcome(LabelledEnum):
 
 
 class Reminder(db.Model):
-    """A reminder of one deadline of an operation: when it goes out (`due_at`), what about (`deadline_key`), to
+    """A reminder of one deadline of an operation (or of the annual report): when it goes out (`due_at`), what about (`deadline_key`), to
     whom (`recipients`, the organisations that had not met the deadline when it went out) and when it was
     handled. Rows a job scans: the job takes the due, unhandled ones, stamps them and commits, so running it
     twice sends nothing twice. `days_before` counts from the deadline (negative: days after it, the overdue
@@ -122,10 +122,13 @@ class Reminder(db.Model):
         CheckConstraint("(handled_at IS NULL) = (outcome IS NULL)", name="handled_has_outcome"),
         CheckConstraint("(origin = 'sent_now') = (days_before IS NULL)", name="sent_now_has_no_offset"),
         CheckConstraint("days_before IS NULL OR days_before BETWEEN -60 AND 365", name="offset_in_range"),
+        CheckConstraint("(operation_id IS NULL) = (deadline_kind = 'annual_report')",
+                        name="annual_report_has_no_operation"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id", ondelete="CASCADE"), index=True)
+    # None for the annual report to the Council, which belongs to a year, not to an operation
+    operation_id: Mapped[int | None] = mapped_column(ForeignKey("operation.id", ondelete="CASCADE"), index=True)
     deadline_kind: Mapped[str] = mapped_column(String(30))
     deadline_key: Mapped[str] = mapped_column(String(80))
     deadline_due: Mapped[date] = mapped_column(Date)

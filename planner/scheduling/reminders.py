@@ -23,7 +23,9 @@ from planner.core.notifications import notify
 from planner.extensions import db
 from planner.operations.access import operation_access
 from planner.operations.lifecycle import after_transition
-from planner.scheduling.deadlines import ACTIVE_STATES, MET, OPEN, DeadlineKind, operation_deadlines
+from planner.scheduling.deadlines import (
+    ACTIVE_STATES, COUNCIL_TIME_ZONE, MET, OPEN, DeadlineKind, annual_reports_due, operation_deadlines,
+)
 from planner.scheduling.models import Reminder, ReminderOrigin, ReminderOutcome
 
 DEFAULT_DAYS_BEFORE = (7, 1, -1)  # -1: the overdue notice, the day after the deadline
@@ -132,6 +134,75 @@ def sync_all_reminders(now=None):
 
     for operation in db.session.scalars(select(Operation).where(Operation.state.in_(ACTIVE_STATES))):
         sync_reminders(operation, now, catch_up=True)
+    sync_annual_reminders(now, catch_up=True)
+
+
+# --- the annual report to the Council (a deadline of the secretariat, not of an operation) --------------------------
+
+ANNUAL_DAYS_BEFORE = (7, 1)  # no overdue notice: the planner does not record the report's dispatch yet
+
+
+def annual_key(year):
+    return f"annual-report-{year}"
+
+
+def annual_moment(due, days_before):
+    return datetime.combine(due - timedelta(days=days_before), SEND_AT,
+                            tzinfo=ZoneInfo(COUNCIL_TIME_ZONE)).astimezone(ZoneInfo("UTC"))
+
+
+def sync_annual_reminders(now=None, catch_up=False):
+    """Reminder rows of the annual reports still to come (7 days and 1 day before, 08:00 Brussels time), made
+    once per year and due date; unsent ones move when the configured due date changes."""
+    from planner.core.scheduler import claim_once
+
+    now = now or utcnow()
+    for year, due in annual_reports_due(now):
+        key = annual_key(year)
+        existing = db.session.scalars(select(Reminder).where(Reminder.operation_id.is_(None),
+                                                             Reminder.deadline_key == key)).all()
+        for row in existing:
+            if row.handled_at is None and row.deadline_due != due:
+                row.deadline_due, row.due_at = due, annual_moment(due, row.days_before)
+        if any(row.deadline_due == due for row in existing) or not claim_once(f"{key}-{due.isoformat()}", now):
+            continue
+        passed = [days for days in ANNUAL_DAYS_BEFORE if annual_moment(due, days) <= now]
+        catch = min(passed) if catch_up and passed else None
+        for days in ANNUAL_DAYS_BEFORE:
+            row = Reminder(operation_id=None, deadline_kind=DeadlineKind.ANNUAL_REPORT.value, deadline_key=key,
+                           deadline_due=due, days_before=days, due_at=annual_moment(due, days),
+                           origin=ReminderOrigin.DEFAULT.value, created_at=now)
+            if row.due_at <= now and days != catch:
+                row.handled_at, row.outcome = now, ReminderOutcome.SKIPPED.value
+            db.session.add(row)
+    db.session.flush()
+
+
+def _deliver_annual(row, now):
+    from planner.operations.services import secretariat_users
+
+    year = int(row.deadline_key.rsplit("-", 1)[1])
+    people = [u for u in secretariat_users() if u.is_active]
+    row.handled_at = now
+    if not people:
+        row.outcome = ReminderOutcome.NOBODY.value
+        return row
+    subject = _("Reminder: the annual report on %(year)d to the Council is due %(date)s", year=year,
+                date=row.deadline_due.isoformat())
+    body = _("The consolidated annual report on the joint surveillance operations of %(year)d is due to the "
+             "Council on %(date)s.", year=year, date=row.deadline_due.isoformat())
+    created = notify(people, "reminder.annual_report", subject, body, link=f"/programme/{year}")
+    row.outcome = ReminderOutcome.SENT.value
+    row.recipients = ",".join(sorted({u.organisation.code for u in people}))[:1000]
+    row.recipient_count = len(created)
+    db.session.flush()
+    return row
+
+
+def annual_reminders(year):
+    return db.session.scalars(select(Reminder).where(Reminder.operation_id.is_(None),
+                                                     Reminder.deadline_key == annual_key(year))
+                              .order_by(Reminder.due_at)).all()
 
 
 # --- what coordinators do -------------------------------------------------------------------------------------
@@ -336,6 +407,11 @@ def send_due_reminders(now=None):
         if latest[(row.operation_id, row.deadline_key)] == row.id:
             reminder = db.session.get(Reminder, row.id)
             db.session.refresh(reminder)
+            if row.operation_id is None:
+                _deliver_annual(reminder, now)
+                sent += reminder.outcome == ReminderOutcome.SENT.value
+                db.session.commit()
+                continue
             operation = db.session.get(Operation, row.operation_id)
             deadline = remindable_deadlines(operation).get(row.deadline_key)
             if deadline is None or operation.state not in ACTIVE_STATES:

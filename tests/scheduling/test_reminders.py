@@ -4,7 +4,7 @@ and to nobody else, once; added and sent-now reminders through the page and the 
 from datetime import date, datetime, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.core.clock import freeze
 from planner.core.mail import MailMessage
@@ -323,3 +323,22 @@ def test_untracked_deadlines_get_reminders_but_no_overdue_notice(people):
     assert [r.days_before for r in rows(op, "contributions")] == [7, 1]
     assert [r.days_before for r in rows(op, "final_report")] == [7, 1]
     assert [r.days_before for r in rows(op, "nominations")] == [7, 1, -1]
+
+
+def test_the_secretariat_is_reminded_of_the_annual_report(api, people, factory):
+    secretariat = factory.secretariat()
+    run_at(at(2026, 2, 2, 9))
+    annual = [r for r in db.session.scalars(select(Reminder).where(Reminder.operation_id.is_(None)))]
+    # 2027-03-31 in Brussels (UTC+1 in March): 7 days and 1 day before, 08:00 local; no overdue notice
+    assert [(r.deadline_key, r.due_at) for r in annual] == [("annual-report-2026", at(2027, 3, 24, 7)),
+                                                             ("annual-report-2026", at(2027, 3, 30, 6))]
+    run_at(at(2026, 2, 3, 9))
+    assert db.session.scalar(select(func.count(Reminder.id)).where(Reminder.operation_id.is_(None))) == 2
+    run_at(at(2027, 3, 24, 7))
+    assert recipients("reminder.annual_report") == [secretariat.email]
+    assert "annual report on 2026 to the Council is due 2027-03-31" in mail_to("reminder.annual_report")[0][1]
+    body = api("GET", "/deadlines", secretariat).get_json()
+    [entry] = [a for a in body["annual_reports"] if a["year"] == 2026]
+    assert [r["outcome"] for r in entry["reminders"]] == ["sent", None]
+    run_at(at(2027, 3, 24, 8))
+    assert len(mail_to("reminder.annual_report")) == 1
