@@ -156,9 +156,19 @@ def queue_mail(user, kind, subject, body, link, operation_id, notification=None,
 
 def resend(message, user, now=None):
     """A new copy of `message` to the same recipient (queued or kept in the outbox, as the configuration says),
-    audited on the original, delivered after the commit. Returns the copy."""
+    audited on the original, delivered after the commit. Returns the copy. The account it was for must still be
+    active (its mail may hold what only its holder may read), and the copy goes to its current address."""
+    recipient = message.recipient
+    if message.user is not None:
+        if not message.user.is_active or not message.user.email:
+            from flask_babel import gettext as _
+
+            from planner.core.errors import TransitionRefused
+
+            raise TransitionRefused(_("The account this message was for is deactivated: it is not sent again."))
+        recipient = message.user.email
     copy = MailMessage(
-        created_at=now or utcnow(), kind=message.kind, user_id=message.user_id, recipient=message.recipient,
+        created_at=now or utcnow(), kind=message.kind, user_id=message.user_id, recipient=recipient,
         subject=message.subject, text_body=message.text_body, html_body=message.html_body,
         notification_id=message.notification_id, operation_id=message.operation_id, status=initial_status(),
         attempts=0, resent_from_id=message.id,

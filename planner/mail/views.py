@@ -5,6 +5,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from planner.core.errors import PlannerError
 from planner.core.mail import MailStatus, mail_server_configured, resend
 from planner.core.permissions import requires
 from planner.extensions import db
@@ -65,7 +66,12 @@ def resend_message(message_id):
     message = get_visible_mail_message(current_user, message_id)
     if not ResendForm().validate_on_submit():
         abort(400)
-    copy = resend(message, current_user)
+    try:
+        copy = resend(message, current_user)
+    except PlannerError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("mail.show", message_id=message.id))
     db.session.commit()  # the copy goes out now, after the commit
     status = copy.status  # reloaded: the delivery stamped it in a transaction of its own
     if status == MailStatus.SENT.value:

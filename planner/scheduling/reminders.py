@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from planner.auth.models import User
@@ -35,6 +35,7 @@ REMINDED_KINDS = (DeadlineKind.INVITATION_ANSWER, DeadlineKind.NOMINATIONS, Dead
                   DeadlineKind.FINAL_REPORT)
 MAX_MESSAGE = 1000
 MIN_DAYS, MAX_DAYS = -60, 365
+SEND_NOW_INTERVAL = timedelta(hours=1)  # between two reminders of one deadline sent at once
 
 
 def _zone(operation):
@@ -302,6 +303,13 @@ def send_reminder_now(user, operation, data, now=None):
     deadline, _days, message = _validate_choice(operation, data, errors, with_days=False)
     if deadline is not None and not outstanding(deadline):
         errors.add("deadline", _("Everybody concerned has met this deadline: there is nobody to remind."))
+    elif deadline is not None:
+        last = db.session.scalar(select(func.max(Reminder.handled_at)).where(
+            Reminder.operation_id == operation.id, Reminder.deadline_key == deadline.key,
+            Reminder.origin == ReminderOrigin.SENT_NOW.value, Reminder.outcome == ReminderOutcome.SENT.value))
+        if last is not None and last > now - SEND_NOW_INTERVAL:
+            errors.add("deadline", _("A reminder of this deadline went out at %(when)s; the next one can go an hour "
+                                     "later.", when=last.strftime("%Y-%m-%d %H:%M UTC")))
     errors.raise_if_any(_("The reminder cannot be sent."))
     row = Reminder(operation_id=operation.id, deadline_kind=deadline.kind.value, deadline_key=deadline.key,
                    deadline_due=deadline.due, days_before=None, due_at=now, origin=ReminderOrigin.SENT_NOW.value,

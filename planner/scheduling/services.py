@@ -27,6 +27,8 @@ KIND_ORDER = {kind.value: n for n, kind in enumerate(PhaseKind)}
 # Phases that last several days need an end; the others are one day (an end may still be given).
 NEEDS_END = {PhaseKind.PREPARATION.value, PhaseKind.OPERATIONAL.value, PhaseKind.POST_OPERATIONAL.value}
 ONE_DAY = {PhaseKind.FINAL_REPORT_DUE.value}
+# Meetings: a date and a place.
+NEEDS_PLACE = {PhaseKind.BRIEFING.value, PhaseKind.DEBRIEFING.value}
 
 
 def phases_of(operation):
@@ -125,6 +127,8 @@ def validate_phases(operation, data):
         place = (place or "").strip() or None
         if place and len(place) > MAX_PLACE:
             errors.add(f"{prefix}.place", _("Use at most %(n)d characters.", n=MAX_PLACE))
+        if kind in NEEDS_PLACE and not place and f"{prefix}.place" not in errors.errors:
+            errors.add(f"{prefix}.place", _("Give the place of the meeting."))
         phases[kind] = (start, end, place)
         where[kind] = prefix
     op = PhaseKind.OPERATIONAL.value
@@ -137,7 +141,8 @@ def validate_phases(operation, data):
     frequency = data.get("reporting_frequency")
     if frequency is not None and frequency not in ReportingFrequency.codes():
         errors.add("reporting_frequency", _("Choose one of: %(v)s.", v=", ".join(ReportingFrequency.codes())))
-    if op in phases and phases[op][0] and phases[op][1] and not errors:
+    if op in phases and phases[op][0] and phases[op][1] \
+            and not any(key.startswith(where[op] + ".") for key in errors.errors):
         _check_order(operation, phases, where, confirm, errors)
     errors.raise_if_any(_("The schedule is not valid."))
     return phases, frequency
@@ -163,7 +168,7 @@ def _check_order(operation, phases, where, confirm, errors):
                                            _("The final report is due after the operational end (%(d)s).")),
     }
     for kind, (field, ok, message) in rules.items():
-        if kind in phases:
+        if kind in phases and phases[kind][0] is not None:
             start, end, _place = phases[kind]
             if not ok(start, end):
                 anchor = op_start if kind in (PhaseKind.PREPARATION.value, PhaseKind.BRIEFING.value) else op_end

@@ -285,7 +285,7 @@ def remove_reminder_page(operation_id, reminder_id):
         remove_reminder(current_user, operation, reminder_id)
     except PlannerError as exc:
         db.session.rollback()
-        flash(exc.message, "danger")
+        flash(exc.message, "error")
     else:
         db.session.commit()
         flash(_("The reminder is removed."), "success")

@@ -3,7 +3,7 @@ page and through the API; nobody else reads it."""
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.core.audit import AuditEntry
 from planner.core.mail import MailMessage
@@ -173,3 +173,27 @@ def test_the_api_lists_reads_and_resends(api, factory, mail_server):
     assert_error(api("POST", f"/mail/{message.id}/resend", admin, json={"to": "x@example.org"}), 422, "to")
     assert_error(api("POST", f"/mail/{message.id}/resend", admin, scopes=("read",)), 403)
     assert len(mail_server.received(contact_point.email)) == 3
+
+
+def test_mail_to_a_deactivated_account_is_not_sent_again_and_a_changed_address_is_used(client, login, factory):
+    from planner.core.errors import TransitionRefused
+    from planner.core.mail import resend
+
+    admin = factory.user("CCWP", "admin")
+    person = factory.user("PL", "contact_point")
+    notify([person], "test.kind", "Subject", "Body")
+    db.session.commit()
+    message = db.session.scalars(select(MailMessage).where(MailMessage.user_id == person.id)).one()
+    person.email = "new.address@pl.example"
+    db.session.commit()
+    assert resend(message, admin).recipient == "new.address@pl.example"
+    db.session.commit()
+    person.is_active_account = False
+    db.session.commit()
+    with pytest.raises(TransitionRefused):
+        resend(message, admin)
+    db.session.rollback()
+    login(admin)
+    answer = client.post(f"/admin/mail/{message.id}/resend", follow_redirects=True)
+    assert "deactivated" in answer.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(MailMessage.id)).where(MailMessage.user_id == person.id)) == 2

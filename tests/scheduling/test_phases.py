@@ -133,6 +133,7 @@ def test_the_page_shows_errors_next_to_the_field(client, login, factory, plannin
     html = r.get_data(as_text=True)
     assert r.status_code == 422
     assert 'id="debriefing-start-err"' in html and "after the operational end" in html
+    assert 'id="debriefing-place-err"' in html and "Give the place of the meeting." in html
     assert 'value="2026-05-01"' in html  # what was typed stays
 
 

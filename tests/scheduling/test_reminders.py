@@ -342,3 +342,14 @@ def test_the_secretariat_is_reminded_of_the_annual_report(api, people, factory):
     assert [r["outcome"] for r in entry["reminders"]] == ["sent", None]
     run_at(at(2027, 3, 24, 8))
     assert len(mail_to("reminder.annual_report")) == 1
+
+
+def test_a_reminder_sent_at_once_waits_an_hour_before_the_next(api, people):
+    op = people["op"]
+    lt = people["lt"]
+    assert api("POST", f"/operations/{op.id}/reminders/send", lt, json={"deadline": "nominations"}).status_code == 201
+    again = api("POST", f"/operations/{op.id}/reminders/send", lt, json={"deadline": "nominations"})
+    assert_error(again, 422, "deadline")
+    assert "the next one can go an hour later" in again.get_json()["errors"]["deadline"][0]
+    freeze(at(2026, 2, 1, 10, 1))
+    assert api("POST", f"/operations/{op.id}/reminders/send", lt, json={"deadline": "nominations"}).status_code == 201
