@@ -25,6 +25,7 @@ from planner.operations.access import operation_access
 from planner.operations.lifecycle import after_transition
 from planner.scheduling.deadlines import (
     ACTIVE_STATES, COUNCIL_TIME_ZONE, MET, OPEN, DeadlineKind, annual_reports_due, operation_deadlines,
+    preload_schedules,
 )
 from planner.scheduling.models import Reminder, ReminderOrigin, ReminderOutcome
 
@@ -51,9 +52,9 @@ def send_moment(operation, deadline_due, days_before):
     return datetime.combine(day, SEND_AT, tzinfo=_zone(operation)).astimezone(ZoneInfo("UTC"))
 
 
-def remindable_deadlines(operation):
+def remindable_deadlines(operation, preloaded=None):
     """{key: Deadline} of the operation's deadlines that reminders can be about."""
-    return {d.key: d for d in operation_deadlines(operation) if d.kind in REMINDED_KINDS}
+    return {d.key: d for d in operation_deadlines(operation, preloaded) if d.kind in REMINDED_KINDS}
 
 
 def outstanding(deadline):
@@ -83,14 +84,14 @@ def _offsets(deadline):
     return [days for days in DEFAULT_DAYS_BEFORE if days >= 0 or tracked]
 
 
-def sync_reminders(operation, now=None, catch_up=False):
+def sync_reminders(operation, now=None, catch_up=False, preloaded=None):
     """Make the reminder rows of the operation match its deadlines: default rows for every remindable deadline,
     unsent rows moved with their deadline, unsent rows of a deadline that no longer exists cancelled. A default
     reminder whose moment has passed when its deadline is set is recorded as skipped (an invitation due in three
     days gets no "due in seven days" reminder); with `catch_up` (the job, which may have been down) the latest
     such moment of a deadline that has none is made due instead, so that it goes out once. Idempotent."""
     now = now or utcnow()
-    deadlines = remindable_deadlines(operation)
+    deadlines = remindable_deadlines(operation, preloaded)
     rows = db.session.scalars(select(Reminder).where(Reminder.operation_id == operation.id,
                                                      Reminder.days_before.is_not(None))).all()
     taken = {(r.deadline_key, r.deadline_due, r.days_before) for r in rows}
@@ -133,8 +134,10 @@ def sync_reminders(operation, now=None, catch_up=False):
 def sync_all_reminders(now=None):
     from planner.operations.models import Operation
 
-    for operation in db.session.scalars(select(Operation).where(Operation.state.in_(ACTIVE_STATES))):
-        sync_reminders(operation, now, catch_up=True)
+    operations = db.session.scalars(select(Operation).where(Operation.state.in_(ACTIVE_STATES))).all()
+    preloaded = preload_schedules(operations)
+    for operation in operations:
+        sync_reminders(operation, now, catch_up=True, preloaded=preloaded[operation.id])
     sync_annual_reminders(now, catch_up=True)
 
 
@@ -404,15 +407,20 @@ def send_due_reminders(now=None):
         .where(Reminder.handled_at.is_(None), Reminder.due_at <= now)
         .order_by(Reminder.operation_id, Reminder.deadline_key, Reminder.due_at.desc(), Reminder.id.desc())
     ).all()
-    latest = {}
-    for row in due:
-        latest.setdefault((row.operation_id, row.deadline_key), row.id)
     sent = 0
     for row in due:
         if not _claim(row.id, now):
             db.session.rollback()
             continue
-        if latest[(row.operation_id, row.deadline_key)] == row.id:
+        # Only the latest due reminder of a deadline goes out; decided after the claim, from the database, since
+        # another process may have sent a later one since this one's list was read.
+        same_deadline = (Reminder.operation_id.is_(None) if row.operation_id is None
+                         else Reminder.operation_id == row.operation_id)
+        later = db.session.scalar(select(Reminder.id).where(
+            same_deadline, Reminder.deadline_key == row.deadline_key, Reminder.id != row.id,
+            Reminder.due_at <= now,
+            (Reminder.due_at > row.due_at) | ((Reminder.due_at == row.due_at) & (Reminder.id > row.id))).limit(1))
+        if later is None:
             reminder = db.session.get(Reminder, row.id)
             db.session.refresh(reminder)
             if row.operation_id is None:

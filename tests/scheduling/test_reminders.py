@@ -353,3 +353,16 @@ def test_a_reminder_sent_at_once_waits_an_hour_before_the_next(api, people):
     assert "the next one can go an hour later" in again.get_json()["errors"]["deadline"][0]
     freeze(at(2026, 2, 1, 10, 1))
     assert api("POST", f"/operations/{op.id}/reminders/send", lt, json={"deadline": "nominations"}).status_code == 201
+
+
+def test_an_earlier_reminder_is_not_sent_after_another_process_sent_a_later_one(people):
+    """Process B read its list of due reminders after process A had sent the latest one of a deadline but before
+    A marked the earlier ones: B must not send an earlier one."""
+    op = people["op"]
+    run_at(at(2026, 2, 2, 9))
+    seven, one, overdue = rows(op, "invitation-UA")
+    overdue.handled_at, overdue.outcome, overdue.recipients = at(2026, 3, 25, 9), "sent", "UA"  # by process A
+    db.session.commit()
+    assert run_at(at(2026, 3, 25, 9, 1)) == 0
+    assert [r.outcome for r in rows(op, "invitation-UA")] == ["superseded", "superseded", "sent"]
+    assert about("invitation") == []
