@@ -91,13 +91,10 @@ def seed_demo_command(if_empty):
 
 @planner_cli.command("scheduler")
 @click.option("--once", is_flag=True, help="Run every job once now and exit (e.g. from cron), without the lock.")
-@click.option("--wait", default=30, show_default=True, help="Seconds between attempts to take the lock.")
-def scheduler_command(once, wait):
+def scheduler_command(once):
     """Run the scheduled jobs (reminders, mail, the automatic start and end of phases, weekly digests) in this
-    process. Production runs one beside gunicorn; a second copy waits for the lock and takes over if the first
-    stops. PLANNER_SCHEDULER does not apply to this command."""
-    import time
-
+    process. Production runs one beside gunicorn; a second copy stands by (it checks the lock each minute) and
+    takes over if the first stops. PLANNER_SCHEDULER does not apply to this command."""
     from flask import current_app
 
     from planner.core.scheduler import PlannerScheduler, run_all_jobs
@@ -108,13 +105,11 @@ def scheduler_command(once, wait):
             click.echo(f"{job_id}: {result}")
         return
     scheduler = PlannerScheduler(app, blocking=True)
-    announced = False
-    while not scheduler.lock.acquire():
-        if not announced:
-            click.echo("Another process holds the scheduler lock; waiting to take over.")
-            announced = True
-        time.sleep(max(1, wait))
-    click.echo("The scheduler runs (Ctrl-C stops it).")
+    if scheduler.lock.acquire():
+        scheduler.active = True
+        click.echo("The scheduler runs (Ctrl-C stops it).")
+    else:
+        click.echo("Another process holds the scheduler lock; this one stands by and takes over when it stops.")
     try:
         scheduler.scheduler.start()
     except (KeyboardInterrupt, SystemExit):

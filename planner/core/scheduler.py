@@ -179,49 +179,68 @@ class SchedulerLock:
 # --- the scheduler -------------------------------------------------------------------------------------------------
 
 class PlannerScheduler:
-    """The APScheduler of one process with the planner's jobs, started only when the lock is taken."""
+    """The APScheduler of one process with the planner's jobs. Every copy runs a check of the lock each minute,
+    but only the copy that holds the lock runs the jobs: a copy without it stands by and takes over (running
+    every job at once, to catch up) when the holder stops or loses the lock."""
 
     def __init__(self, app, blocking=False):
+        from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.schedulers.background import BackgroundScheduler
         from apscheduler.schedulers.blocking import BlockingScheduler
 
         self.app = app
         self.lock = SchedulerLock(app)
-        from apscheduler.executors.pool import ThreadPoolExecutor
-
+        self.active = False
         cls = BlockingScheduler if blocking else BackgroundScheduler
         # coalesce: runs missed while the process was busy are caught up once; one instance of a job at a time;
         # one thread, so that the jobs never compete for the database (SQLite has a single writer).
         self.scheduler = cls(timezone=timezone.utc, executors={"default": ThreadPoolExecutor(1)},
                              job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+        self.job_ids = list(registered_jobs())
         first = datetime.now(timezone.utc)
         for job in registered_jobs().values():
-            self.scheduler.add_job(run_job, "interval", args=(app, job.id), id=job.id, minutes=job.minutes,
+            self.scheduler.add_job(self.run, "interval", args=(job.id,), id=job.id, minutes=job.minutes,
                                    next_run_time=first)
         self.scheduler.add_job(self.check_lock, "interval", id="lock", minutes=1)
 
+    def run(self, job_id):
+        if self.active:
+            return run_job(self.app, job_id)
+        return None
+
     def check_lock(self):
-        """Stop running the jobs when the lock is lost (the database connection that held it broke), so that
-        the process that takes it over is the only one that runs them."""
-        if not self.lock.still_held():
-            log.error("the scheduler lock was lost; this process stops running the jobs")
-            self.scheduler.shutdown(wait=False)
-            self.lock.release()
+        """Keep, take over or give up the lock. A holder whose lock is gone (the database connection that held
+        it broke) stops running the jobs unless it can take the lock again at once."""
+        was_active = self.active
+        if self.lock.held and self.lock.still_held():
+            self.active = True
+            return True
+        self.lock.release()
+        self.active = self.lock.acquire()
+        if self.active and not was_active:
+            log.info("this process now holds the scheduler lock and runs the jobs")
+            now = datetime.now(timezone.utc)
+            for job_id in self.job_ids:  # catch up at once
+                if self.scheduler.running:
+                    self.scheduler.modify_job(job_id, next_run_time=now)
+        elif was_active and not self.active:
+            log.error("the scheduler lock was lost to another process; this one stands by")
+        return self.active
 
     @property
     def running(self):
         return self.scheduler.running
 
     def start(self):
-        """Start when the lock is ours; False (and nothing runs) when another process holds it."""
-        if not self.lock.acquire():
-            return False
+        """Start; True when this process holds the lock and runs the jobs, False when it stands by."""
+        self.active = self.lock.acquire()
         self.scheduler.start()
-        return True
+        return self.active
 
     def shutdown(self, wait=True):
         if self.scheduler.running:
             self.scheduler.shutdown(wait=wait)
+        self.active = False
         self.lock.release()
 
 
@@ -230,7 +249,8 @@ _embedded_guard = threading.Lock()
 
 
 def start_embedded(app):
-    """PLANNER_SCHEDULER=embedded: start the scheduler in this web process unless another process has it."""
+    """PLANNER_SCHEDULER=embedded: start the scheduler in this web process; it runs the jobs while it holds the
+    lock and stands by otherwise."""
     import atexit
 
     with _embedded_guard:
@@ -238,13 +258,12 @@ def start_embedded(app):
             return _embedded[app]
         scheduler = PlannerScheduler(app)
         if scheduler.start():
-            log.info("the embedded scheduler runs in this process")
-            atexit.register(scheduler.shutdown, False)
-            _embedded[app] = scheduler
-            return scheduler
-        log.info("another process holds the scheduler lock; this one runs no jobs")
-        _embedded[app] = None
-        return None
+            log.info("the embedded scheduler runs the jobs in this process")
+        else:
+            log.info("another process holds the scheduler lock; this one stands by")
+        atexit.register(scheduler.shutdown, False)
+        _embedded[app] = scheduler
+        return scheduler
 
 
 def init_app(app):

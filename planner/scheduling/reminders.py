@@ -418,7 +418,9 @@ def send_due_reminders(now=None):
                          else Reminder.operation_id == row.operation_id)
         later = db.session.scalar(select(Reminder.id).where(
             same_deadline, Reminder.deadline_key == row.deadline_key, Reminder.id != row.id,
-            Reminder.due_at <= now,
+            Reminder.due_at <= now,  # skipped and cancelled ones never went out: they supersede nothing
+            Reminder.outcome.is_(None) | Reminder.outcome.notin_((ReminderOutcome.SKIPPED.value,
+                                                                  ReminderOutcome.CANCELLED.value)),
             (Reminder.due_at > row.due_at) | ((Reminder.due_at == row.due_at) & (Reminder.id > row.id))).limit(1))
         if later is None:
             reminder = db.session.get(Reminder, row.id)

@@ -200,8 +200,8 @@ def test_two_schedulers_started_against_one_database_send_each_reminder_once(sha
     first, second = PlannerScheduler(first_app), PlannerScheduler(second_app)
     try:
         assert first.start() is True
-        assert second.start() is False  # the second copy runs no jobs
-        assert not second.running
+        assert second.start() is False  # the second copy stands by: it runs no jobs
+        assert second.running and not second.active
         done = threading.Event()
         first.scheduler.add_listener(lambda event: done.set() if event.job_id == "reminders" else None,
                                      mask=(1 << 12) | (1 << 11))  # EVENT_JOB_EXECUTED | EVENT_JOB_ERROR
@@ -281,3 +281,31 @@ def test_the_lock_knows_it_is_held(app):
     finally:
         lock.release()
     assert lock.still_held() is False
+
+
+def test_a_standing_by_scheduler_takes_over_when_the_holder_stops(shared_database):
+    first_app, second_app = shared_database
+    first, second = PlannerScheduler(first_app), PlannerScheduler(second_app)
+    try:
+        assert first.start() is True and second.start() is False
+        assert second.check_lock() is False  # the holder still holds it
+        assert first.check_lock() is True
+        first.shutdown()
+        assert second.check_lock() is True and second.active  # it takes over at its next check
+        assert second.run("digest") == 0  # its jobs now run (nobody to send a digest to)
+    finally:
+        first.shutdown()
+        second.shutdown()
+
+
+def test_a_holder_that_lost_its_lock_stands_by(app):
+    holder, other = PlannerScheduler(app), SchedulerLock(app)
+    holder.active = holder.lock.acquire()
+    try:
+        holder.lock.release()  # as when the connection that held it broke
+        assert other.acquire() is True  # another process takes it meanwhile
+        assert holder.check_lock() is False and not holder.active
+        assert holder.run("reminders") is None  # standing by: the job does not run
+    finally:
+        other.release()
+        holder.shutdown()

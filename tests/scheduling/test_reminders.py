@@ -366,3 +366,14 @@ def test_an_earlier_reminder_is_not_sent_after_another_process_sent_a_later_one(
     assert run_at(at(2026, 3, 25, 9, 1)) == 0
     assert [r.outcome for r in rows(op, "invitation-UA")] == ["superseded", "superseded", "sent"]
     assert about("invitation") == []
+
+
+def test_a_removed_later_reminder_does_not_silence_an_earlier_due_one(api, people):
+    op = people["op"]
+    run_at(at(2026, 2, 2, 9))
+    seven, one, _overdue = rows(op, "nominations")
+    assert api("DELETE", f"/operations/{op.id}/reminders/{one.id}", people["lt"]).status_code == 200
+    run_at(at(2026, 4, 19, 9))  # down from 13 to 19 April: the 7-day reminder is the latest that may go
+    seven, one, _overdue = rows(op, "nominations")
+    assert (seven.outcome, one.outcome) == ("sent", "cancelled")
+    assert sorted(to for to, _subject in about("Nominations")) == acting_for("LV")
