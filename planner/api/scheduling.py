@@ -1,6 +1,6 @@
 """API: an operation's phases, my deadlines, the year calendar and the iCalendar download. The same services and
 queries as the pages (planner/scheduling)."""
-from flask import jsonify
+from flask import jsonify, request
 from flask_login import current_user
 
 from planner.api.base import endpoint, expected_version, json_body, reject_unknown_fields
@@ -142,6 +142,21 @@ SCHEMAS.update({
 })
 
 
+@endpoint("/calendar/feed", methods=("POST",), summary="Make a new calendar feed address", tags=TAGS,
+          request_schema="CalendarFeedNew", response_schema="CalendarFeed", status=201, request_example={})
+def post_calendar_feed():
+    """A new secret address of your iCalendar feed (the phases of your operations and your deadlines). It is shown
+    only in this answer: only a hash of its secret is stored. Any earlier address stops working."""
+    from flask import url_for
+
+    from planner.scheduling.services import regenerate_feed_token
+
+    if request.get_data(cache=True):
+        reject_unknown_fields(json_body(), set())
+    token = regenerate_feed_token(current_user)
+    return jsonify({"url": url_for("scheduling.feed", token=token, _external=True)}), 201
+
+
 # --- reminders ------------------------------------------------------------------------------------------------
 
 def _reminders_answer(operation):
@@ -217,6 +232,9 @@ _REMINDER = {"type": "object", "properties": {
     "recipients": {"type": "array", "items": {"type": "string"}}, "recipient_count": {"type": "integer"},
     "would_go_to": {"type": "array", "items": {"type": "string"}}}}
 SCHEMAS.update({
+    "CalendarFeed": {"type": "object", "properties": {"url": {"type": "string", "format": "uri"}}},
+    "CalendarFeedNew": {"type": "object", "additionalProperties": False, "properties": {},
+                        "description": "No fields: an empty body or none."},
     "Reminder": _REMINDER,
     "ReminderList": {"type": "object", "properties": {
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/Reminder"}},

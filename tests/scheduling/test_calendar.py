@@ -127,3 +127,18 @@ def test_the_operation_ics_for_those_who_see_the_schedule(api, client, login, fa
     login(factory.coordinator("LT"))
     page = client.get(f"/operations/{lt.id}/calendar.ics")
     assert page.status_code == 200 and b"BEGIN:VCALENDAR" in page.data
+
+
+def test_a_feed_address_through_the_api(api, app, factory, operations):
+    from icalendar import Calendar
+
+    user = factory.coordinator("LT")
+    first = api("POST", "/calendar/feed", user)
+    assert first.status_code == 201
+    url = first.get_json()["url"]
+    path = url[url.index("/calendar/feed/"):]
+    client = app.test_client()
+    assert Calendar.from_ical(client.get(path).data).walk("VEVENT")
+    second = api("POST", "/calendar/feed", user).get_json()["url"]
+    assert client.get(path).status_code == 404 and second != url  # the old address stops working
+    assert api("POST", "/calendar/feed", user, scopes=("read",)).status_code == 403
