@@ -90,6 +90,14 @@ def log_out(page):
     """Log out through the user menu of the navigation bar."""
     from playwright.sync_api import expect
 
-    page.get_by_role("navigation", name="Main").locator(".dropdown-toggle").click()
-    page.get_by_role("button", name="Log out").click()
+    toggle = page.get_by_role("navigation", name="Main").locator(".dropdown-toggle")
+    button = page.get_by_role("button", name="Log out")
+    for _attempt in range(3):  # a click before Bootstrap's script has bound the menu opens nothing: click again
+        toggle.click()
+        try:
+            expect(button).to_be_visible(timeout=3000)
+            break
+        except AssertionError:
+            continue
+    button.click()
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
