@@ -5,9 +5,8 @@ from flask_login import current_user
 
 from planner.api.base import endpoint, expected_version, json_body, reject_unknown_fields
 from planner.api.schemas import SCHEMAS
-from flask_babel import gettext as _
 
-from planner.core.errors import NotFound, PermissionDenied
+from planner.core.errors import NotFound
 from planner.core.permissions import has_permission
 from planner.scheduling.deadlines import (
     annual_report_deadlines, deadline_json, deadlines_for_user, proposed_respond_by,
@@ -17,7 +16,9 @@ from planner.scheduling.reminders import (
     add_reminder, annual_reminders, outstanding, remindable_deadlines, reminder_json, reminders_of, remove_reminder,
     send_reminder_now,
 )
-from planner.scheduling.queries import calendar_json, calendar_year, get_schedule_for_viewing
+from planner.scheduling.queries import (
+    calendar_json, calendar_year, get_reminders_for_viewing, get_schedule_for_viewing,
+)
 from planner.scheduling.services import may_edit_schedule, save_schedule, schedule_json
 
 TAGS = ("schedule",)
@@ -167,14 +168,7 @@ def _reminders_answer(operation):
 
 
 def _reminders_operation(operation_id):
-    from planner.operations.queries import get_visible_operation
-    from planner.scheduling.views import shows_missing
-
-    operation, access = get_visible_operation(current_user, operation_id)
-    if not shows_missing(access):
-        raise PermissionDenied(_("Only the organisers of the operation, the secretariat and admins see its "
-                                 "reminders."))
-    return operation, access
+    return get_reminders_for_viewing(current_user, operation_id)
 
 
 @endpoint("/operations/<int:operation_id>/reminders", summary="The reminders of an operation", tags=TAGS,

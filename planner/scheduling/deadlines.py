@@ -78,13 +78,23 @@ class Deadline:
         return self.status.get(organisation)
 
 
-def local_today(operation, now=None):
-    now = now or utcnow()
+def operation_zone(operation):
+    """The operation's time zone (Brussels when it names none the system knows)."""
     try:
-        zone = ZoneInfo(operation.time_zone or "Europe/Brussels")
+        return ZoneInfo(operation.time_zone or COUNCIL_TIME_ZONE)
     except (KeyError, ValueError):
-        zone = ZoneInfo("Europe/Brussels")
-    return now.astimezone(zone).date()
+        return ZoneInfo(COUNCIL_TIME_ZONE)
+
+
+def local_today(operation, now=None):
+    return (now or utcnow()).astimezone(operation_zone(operation)).date()
+
+
+def sees_who_is_missing(access):
+    """Who has met a deadline and who has not: for the organisers of the operation and the oversight."""
+    from planner.operations.access import Place
+
+    return access.place in ORGANISER_PLACES or access.place is Place.OVERSIGHT
 
 
 def annual_report_due(year):
@@ -206,10 +216,9 @@ def visible_deadlines(access, deadlines):
     organisation's invitation, and no other organisation's status."""
     from dataclasses import replace
 
-    from planner.operations.access import Place
     from planner.participants.queries import participation_known
 
-    if access.place in ORGANISER_PLACES or access.place is Place.OVERSIGHT:
+    if sees_who_is_missing(access):
         return list(deadlines)
     operation = access.operation
     known = {p.organisation_id for p in operation.participations if participation_known(access, p)}

@@ -27,6 +27,20 @@ def get_schedule_for_viewing(user, operation_id):
     return operation, access
 
 
+def get_reminders_for_viewing(user, operation_id):
+    """(operation, access) for those who see the operation's reminders: its organisers and the oversight (the
+    reminders name who has not met a deadline); 403 for others who see the operation, 404 for the rest."""
+    from flask_babel import gettext as _
+
+    from planner.scheduling.deadlines import sees_who_is_missing
+
+    operation, access = get_visible_operation(user, operation_id)
+    if not sees_who_is_missing(access):
+        raise PermissionDenied(_("Only the organisers of the operation, the secretariat and admins see its "
+                                 "reminders."))
+    return operation, access
+
+
 def visible_phases(access, phases):
     if access.sees_full:
         return list(phases)

@@ -25,7 +25,7 @@ from planner.operations.access import operation_access
 from planner.operations.lifecycle import after_transition
 from planner.scheduling.deadlines import (
     ACTIVE_STATES, COUNCIL_TIME_ZONE, MET, OPEN, DeadlineKind, annual_reports_due, operation_deadlines,
-    preload_schedules,
+    operation_zone, preload_schedules,
 )
 from planner.scheduling.models import Reminder, ReminderOrigin, ReminderOutcome
 
@@ -39,17 +39,10 @@ MIN_DAYS, MAX_DAYS = -60, 365
 SEND_NOW_INTERVAL = timedelta(hours=1)  # between two reminders of one deadline sent at once
 
 
-def _zone(operation):
-    try:
-        return ZoneInfo(operation.time_zone or "Europe/Brussels")
-    except (KeyError, ValueError):
-        return ZoneInfo("Europe/Brussels")
-
-
 def send_moment(operation, deadline_due, days_before):
     """The UTC moment a reminder `days_before` the deadline goes out: 08:00 local time that day."""
     day = deadline_due - timedelta(days=days_before)
-    return datetime.combine(day, SEND_AT, tzinfo=_zone(operation)).astimezone(ZoneInfo("UTC"))
+    return datetime.combine(day, SEND_AT, tzinfo=operation_zone(operation)).astimezone(ZoneInfo("UTC"))
 
 
 def remindable_deadlines(operation, preloaded=None):
@@ -372,9 +365,7 @@ def _deliver(row, operation, deadline, now):
 
 
 def _link(operation, deadline):
-    if deadline.kind is DeadlineKind.INVITATION_ANSWER:
-        return f"/operations/{operation.id}/participants"
-    if deadline.kind is DeadlineKind.NOMINATIONS:
+    if deadline.kind in (DeadlineKind.INVITATION_ANSWER, DeadlineKind.NOMINATIONS):
         return f"/operations/{operation.id}/participants"
     return f"/operations/{operation.id}/schedule"
 

@@ -10,21 +10,21 @@ from planner.core.clock import utcnow
 from planner.core.errors import PlannerError
 from planner.core.permissions import has_permission, public, requires
 from planner.extensions import db
-from planner.operations.access import ORGANISER_PLACES, Place
 from planner.operations.tabs import register_tab
-from planner.operations.queries import get_visible_operation
 from planner.operations.views import operation_page
 from planner.scheduling import ical
 from planner.scheduling.deadlines import (
     ACTIVE_STATES, STATUS_LABELS, DeadlineKind, annual_report_deadlines, deadlines_for_user, operation_deadlines,
-    proposed_respond_by, visible_deadlines,
+    proposed_respond_by, sees_who_is_missing, visible_deadlines,
 )
 from planner.scheduling.forms import FeedForm, ReminderForm, ReminderRemoveForm, ScheduleForm
 from planner.scheduling.models import PhaseKind, ReportingFrequency
 from planner.scheduling.reminders import (
     add_reminder, outstanding, remindable_deadlines, reminders_of, remove_reminder, send_reminder_now,
 )
-from planner.scheduling.queries import calendar_year, feed_phases, get_schedule_for_viewing
+from planner.scheduling.queries import (
+    calendar_year, feed_phases, get_reminders_for_viewing, get_schedule_for_viewing,
+)
 from planner.scheduling.services import (
     MAX_PLACE, NEEDS_END, ONE_DAY, feed_of, feed_user, may_edit_schedule, phases_of, regenerate_feed_token,
     reporting_frequency, save_schedule, schedule_version,
@@ -35,11 +35,6 @@ bp = Blueprint("scheduling", __name__)
 register_tab("schedule", _l("Schedule"), "scheduling.show", 40, lambda a: a.sees_full)
 
 ICS_MIMETYPE = "text/calendar; charset=utf-8"
-
-
-def shows_missing(access):
-    """Who has not met a deadline: for the organisers of the operation and the oversight."""
-    return access.place in ORGANISER_PLACES or access.place is Place.OVERSIGHT
 
 
 def deadline_rows(operation, access):
@@ -53,7 +48,7 @@ def deadline_rows(operation, access):
                 rows.append(results)
             results["dates"].append(d.due)
             continue
-        if shows_missing(access):
+        if sees_who_is_missing(access):
             missing = [o.code for o in d.missing]
             status = (_("missing: %(orgs)s", orgs=", ".join(missing)) if missing
                       else str(STATUS_LABELS["met"]) if d.is_met else str(STATUS_LABELS["open"]))
@@ -141,7 +136,7 @@ def show(operation_id):
         needs_end=NEEDS_END, one_day=ONE_DAY, max_place=MAX_PLACE, frequencies=list(ReportingFrequency),
         frequency=ReportingFrequency(reporting_frequency(operation)), deadlines=deadline_rows(operation, access),
         proposed_respond_by=proposed_respond_by(operation) if access.coordinates else None,
-        shows_reminders=shows_missing(access),
+        shows_reminders=sees_who_is_missing(access),
     )
     return (page, status) if message else page
 
@@ -216,15 +211,6 @@ def user_feed_body(user, now=None):
 
 
 # --- reminders ---------------------------------------------------------------------------------------------------
-
-def get_reminders_for_viewing(user, operation_id):
-    """The organisers of the operation and the oversight see its reminders (they name who has not met a
-    deadline); others who see the operation get 403, the rest 404."""
-    operation, access = get_visible_operation(user, operation_id)
-    if not shows_missing(access):
-        abort(403)
-    return operation, access
-
 
 def _deadline_choices(operation):
     return [(key, f"{d.label} — {d.due.isoformat()}" + (f" ({d.organisations[0].code})"
