@@ -92,6 +92,9 @@ def _import_models():
     import planner.organisations.models  # noqa: F401
     import planner.participants.models  # noqa: F401
     import planner.vocab.models  # noqa: F401
+    import planner.messages.models  # noqa: F401
+    import planner.results.models  # noqa: F401
+    import planner.api.idempotency  # noqa: F401
 
 
 def _register_error_pages(app):

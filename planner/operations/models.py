@@ -1,5 +1,7 @@
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.core.clock import utcnow
@@ -70,6 +72,9 @@ class Operation(db.Model):
     actual_start_at: Mapped[object | None] = mapped_column(UTCDateTime)
     actual_end_at: Mapped[object | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    # No result of the operation appears in anything public before this date (the coordinator sets it; each
+    # record may carry its own embargo too).
+    results_embargo_until: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(default=1)
 
     lead = relationship("Organisation", foreign_keys=[lead_id], lazy="joined")
