@@ -63,8 +63,12 @@ def create_app(config=None):
 
     app.register_blueprint(scheduling_bp)
     from planner.mail.views import bp as mail_bp
+    from planner.results.views import bp as results_bp
+    from planner.messages.views import bp as messages_bp
 
     app.register_blueprint(mail_bp)
+    app.register_blueprint(results_bp)
+    app.register_blueprint(messages_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 
