@@ -49,7 +49,14 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = "UTC"
         self.LANGUAGES = ["en", "fr"]
-        self.MAX_CONTENT_LENGTH = int(os.environ.get("PLANNER_MAX_UPLOAD_MB", "10")) * 1024 * 1024
+        # The largest request body: the largest upload plus room for the form fields around the file.
+        self.MAX_CONTENT_LENGTH = int(os.environ.get("PLANNER_MAX_UPLOAD_MB", "10")) * 1024 * 1024 + 256 * 1024
+        # Attachments of seizures and warnings (photos, X-ray images, scans): the largest file accepted, in bytes.
+        # A request is also bounded by MAX_CONTENT_LENGTH, which must leave room for the form around the file.
+        self.PLANNER_ATTACHMENT_MAX_BYTES = int(os.environ.get("PLANNER_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+        # Excel import of seizures and controls: the largest workbook accepted, in bytes. The import routes let a
+        # request carry the form around such a file even when MAX_CONTENT_LENGTH is smaller.
+        self.PLANNER_IMPORT_MAX_BYTES = int(os.environ.get("PLANNER_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
         # Login lockout: after this many failures the account is locked for LOCKOUT_MINUTES.
         self.LOGIN_MAX_FAILURES = int(os.environ.get("PLANNER_LOGIN_MAX_FAILURES", "5"))
         self.LOGIN_LOCKOUT_MINUTES = int(os.environ.get("PLANNER_LOGIN_LOCKOUT_MINUTES", "15"))

@@ -177,3 +177,4 @@ def seed_demo(now=None):
 import planner.business_cases.demo  # noqa: F401,E402
 import planner.participants.demo  # noqa: F401,E402
 import planner.scheduling.demo  # noqa: F401,E402
+import planner.results.demo  # noqa: F401,E402

@@ -83,6 +83,11 @@ def world(factory):
         "org": "PL",
         "token": "not-the-secret-of-anybody-at-all",  # the calendar feed's secret
         "reminder_id": 1,
+        "control_id": 2**30,  # no such control record (the operation is in planning: none exists)
+        "seizure_id": 2**30,  # no such record (the operation is in planning: none exists)
+        "warning_id": 2**30,  # no such warning either
+        "attachment_id": 2**30,  # nor attachment
+        "comment_id": 2**30,
     }
     tokens = {who: factory.token(user, ("read",)) for who, user in users.items()}
     from planner.auth.models import ApiToken
@@ -224,6 +229,42 @@ GET_RULES = {
     "api.list_mail": role_rule("admin.mail"),
     "api.get_mail": role_rule("admin.mail"),
     "api.list_reminders": operation_rule(SEES_HISTORY),
+    # Excel import: for those who may record results (nobody in the world's operation, which is in planning); the
+    # marked workbook answers only to its uploader's signed token (404 for any other).
+    "results.template": operation_rule(set()),
+    "results.import_page": operation_rule(set()),
+    "results.import_feedback": lambda who: 404,
+    "api.get_seizures_template": operation_rule(set()),
+    "api.get_controls_template": operation_rule(set()),
+    # The results API: members, observers and the oversight see the lists (an invited organisation: 403); the
+    # world holds no record, so a record's URL answers 404 to everybody (tests/results/test_visibility.py walks
+    # the visibility of real ones).
+    "api.list_seizures": operation_rule(SEES_PARTICIPANTS),
+    "api.get_seizure": lambda who: 404,
+    "api.list_seizure_comments": lambda who: 404,
+    "api.list_controls": operation_rule(SEES_PARTICIPANTS),
+    "api.get_control_summary": operation_rule(SEES_PARTICIPANTS),
+    "api.get_control": lambda who: 404,
+    # Results: the world's operation is in planning, so nobody records yet and no record exists (404 inside).
+    "results.live_page": operation_rule(SEES_PARTICIPANTS),
+    "results.seizures": operation_rule(SEES_PARTICIPANTS),
+    "results.seizures_xlsx": operation_rule(SEES_PARTICIPANTS),
+    "results.controls": operation_rule(SEES_PARTICIPANTS),
+    "results.new_seizure": operation_rule(set()),
+    "results.seizure": lambda who: 404 if who in SEES_PARTICIPANTS else operation_rule(set())(who),
+    "results.edit_seizure": lambda who: 404 if who in SEES_PARTICIPANTS else operation_rule(set())(who),
+    # Attachments: none exists in the world, and whoever asks is not told more than that (404).
+    "results.download_attachment": lambda who: 404,
+    "api.list_seizure_attachments": lambda who: 404,
+    "api.list_warning_attachments": lambda who: 404,
+    "api.get_attachment": lambda who: 404,
+    # Messages: the members' tab; warnings are sent only while the operation runs (the world's is in planning: 403),
+    # and the world holds no warning (404 for everybody; tests/messages walks the visibility of a real one).
+    "messages.index": operation_rule(SEES_FULL - {"admin", "secretariat"}),
+    "messages.new": operation_rule(set()),
+    "messages.warning": lambda who: 404,
+    "api.list_warnings": operation_rule(SEES_FULL - {"admin", "secretariat"}),
+    "api.get_warning": lambda who: 404,
 }
 PUBLIC_ENDPOINTS = {"auth.login", "auth.health", "api.openapi_json", "scheduling.feed"}
 

@@ -8,3 +8,7 @@ import planner.api.openapi  # noqa: F401,E402
 import planner.api.business_cases  # noqa: F401,E402
 import planner.api.scheduling  # noqa: F401,E402
 import planner.api.mail  # noqa: F401,E402
+import planner.api.results  # noqa: F401,E402
+import planner.api.attachments  # noqa: F401,E402
+import planner.api.messages  # noqa: F401,E402
+import planner.api.results_import  # noqa: F401,E402

@@ -16,7 +16,7 @@ from planner.extensions import db
 from planner.operations.access import operation_access
 from planner.operations.lifecycle import TRANSITIONS
 from planner.operations.models import Operation, OperationState
-from planner.operations.queries import filter_operations, get_visible_operation, visible_operations
+from planner.operations.queries import filter_operations, get_visible_operation, visible_history, visible_operations
 from planner.operations.services import create_operation, take_transition, update_operation
 
 CREATE_FIELDS = ("code_name", "year", "lead", "co_organisers", "time_zone", "handling_marking", "summary")
@@ -149,7 +149,7 @@ def operation_history(operation_id):
     errors = FieldErrors()
     page, per_page = paging(errors, default_per_page=100)
     errors.raise_if_any(_("The query parameters are not valid."))
-    stmt = select(AuditEntry).where(AuditEntry.operation_id == operation.id)
+    stmt = visible_history(access)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     entries = db.session.scalars(
         stmt.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(per_page).offset((page - 1) * per_page)

@@ -6,6 +6,9 @@ from planner.operations.access import Place
 from planner.operations.lifecycle import TRANSITIONS
 from planner.operations.models import HandlingMarking, OperationState
 from planner.organisations.models import OrganisationKind
+from planner.results.models import CONVEYANCE_BY_MODE, OffenderRole, RecordStatus, RouteRole
+from planner.vocab.codes import DetectionMethod, LocationType, SelectionBasis, TransportMode
+from planner.vocab.units import UNITS
 
 DATETIME = {"type": ["string", "null"], "format": "date-time",
             "description": "ISO 8601 in UTC with its offset, e.g. 2026-05-06T14:30:00+00:00."}
@@ -212,6 +215,164 @@ SCHEMAS = {
 }
 
 
+# --- results: seizures and controls (planner/api/results.py) -------------------------------------------------
+
+DECIMAL = {"type": "string", "pattern": "^[0-9]{1,13}(\\.[0-9]{1,3})?$",
+           "description": "An exact decimal as a string (a JSON number with a fraction is refused)."}
+MONEY = {"type": ["string", "null"], "pattern": "^[0-9]{1,14}(\\.[0-9]{1,2})?$", "description": "EUR, as a string."}
+_COUNTRY = {"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166 alpha-2."}
+_SHARING = {
+    "share_with_eu_member_states": {"type": "boolean", "description": "Default: the participant's setting."},
+    "share_with_third_countries": {"type": "boolean", "description": "Default: the participant's setting."},
+    "share_with_agencies": {"type": "boolean", "description": "Default: the participant's setting."},
+    "public_statistics": {"type": "boolean", "default": False},
+    "embargo_until": {"type": ["string", "null"], "format": "date",
+                      "description": "Kept out of anything public before this day."},
+}
+_QUANTITY = {"type": "object", "required": ["value", "unit"], "additionalProperties": False, "properties": {
+    "value": DECIMAL, "unit": {"type": "string", "enum": list(UNITS)}}}
+_ITEM = {"type": "object", "required": ["category", "quantities"], "additionalProperties": False, "properties": {
+    "category": {"type": "string", "description": "A commodity category code (vocabulary)."},
+    "type": {"type": "string", "description": "A type of that category (vocabulary)."},
+    "description": {"type": "string", "maxLength": 2000}, "hs_code": {"type": ["string", "null"]},
+    "brand": {"type": "string", "maxLength": 200}, "counterfeit": {"type": "boolean", "default": False},
+    "quantities": {"type": "array", "minItems": 1, "maxItems": 5, "items": _QUANTITY},
+    "estimated_value_eur": MONEY, "duties_evaded_eur": MONEY}}
+SEIZURE_INPUT = {
+    "national_reference": {"type": "string", "maxLength": 40,
+                           "description": "Unique per administration and operation; left out: assigned "
+                                          "(<org>-<year>-<nnnn>)."},
+    "seized_at": {"type": "string", "format": "date-time",
+                  "description": "ISO 8601 with an offset (without one: the operation's time zone)."},
+    "country": _COUNTRY, "place": {"type": "string", "maxLength": 200},
+    "location_code": {"type": ["string", "null"], "description": "A UN/LOCODE of the places list."},
+    "location_type": {"type": "string", "enum": LocationType.codes()},
+    "detection_method": {"type": "string", "enum": DetectionMethod.codes()},
+    "warning_id": {"type": ["integer", "null"], "description": "The warning sent to or by you that led to it."},
+    "transport_mode": {"type": "string", "enum": TransportMode.codes()},
+    "conveyance": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 100},
+                   "description": "Details by transport mode: "
+                                  + "; ".join(f"{m}: {', '.join(keys)}" for m, keys in CONVEYANCE_BY_MODE.items())},
+    "route": {"type": "array", "maxItems": 20, "items": {
+        "type": "object", "required": ["country", "role"], "additionalProperties": False, "properties": {
+            "country": _COUNTRY, "place": {"type": "string", "maxLength": 200},
+            "role": {"type": "string", "enum": RouteRole.codes()}}}},
+    "items": {"type": "array", "minItems": 1, "maxItems": 100, "items": _ITEM},
+    "concealment": {"type": ["string", "null"], "description": "A concealment method code (catalogue)."},
+    "concealment_details": {"type": "string", "maxLength": 2000},
+    "modus_operandi": {"type": "string", "maxLength": 8000},
+    "offenders": {"type": "array", "maxItems": 200, "description": "Role and nationality only: no names.",
+                  "items": {"type": "object", "required": ["role"], "additionalProperties": False, "properties": {
+                      "role": {"type": "string", "enum": OffenderRole.codes()}, "nationality": _COUNTRY}}},
+    "arrests": {"type": "integer", "minimum": 0, "maximum": 100000, "default": 0},
+    "investigation_opened": {"type": "boolean", "default": False},
+    **_SHARING,
+    "status": {"type": "string", "enum": ["draft", "submitted"], "default": "submitted"},
+}
+_ITEM_OUT = {**_ITEM, "properties": {**_ITEM["properties"], "quantities": {"type": "array", "items": {
+    "type": "object", "properties": {**_QUANTITY["properties"], "normalised_value": DECIMAL,
+                                     "base_unit": {"type": "string", "enum": ["kg", "l", "pcs", "EUR"]}}}}}}
+SEIZURE_OUTPUT = {
+    **SEIZURE_INPUT,
+    "items": {"type": "array", "items": _ITEM_OUT},
+    "status": {"type": "string", "enum": RecordStatus.codes()},
+    "id": {"type": "integer"}, "operation_id": {"type": "integer"},
+    "organisation": {**ORG_CODE, "description": "The reporting administration."},
+    "phase": {"type": "string", "enum": ["in_operation", "follow_up"],
+              "description": "follow_up: seized after the operational phase ended."},
+    "withdrawn_reason": {"type": ["string", "null"]}, "withdrawn_at": DATETIME, "submitted_at": DATETIME,
+    "created_at": DATETIME, "updated_at": DATETIME,
+    "version": {"type": "integer", "description": "Send it back with a PATCH (or as If-Match)."},
+}
+CONTROL_INPUT = {
+    "date": {"type": "string", "format": "date", "description": "A local date of the operation."},
+    "location": {"type": "string", "maxLength": 200},
+    "location_code": {"type": ["string", "null"], "description": "A UN/LOCODE of the places list."},
+    "transport_mode": {"type": "string", "enum": TransportMode.codes()},
+    "selection_basis": {"type": "string", "enum": SelectionBasis.codes()},
+    "controls": {"type": "integer", "minimum": 0, "maximum": 10000000},
+    "hits": {"type": "integer", "minimum": 0, "description": "Controls that found something (≤ controls)."},
+    **_SHARING,
+}
+_FIGURE = {"controls": {"type": "integer"}, "hits": {"type": "integer"},
+           "hit_rate": {"type": ["string", "null"], "pattern": "^[01]\\.[0-9]{4}$",
+                        "description": "hits / controls with four decimals; null when nothing was controlled."}}
+
+
+def _list_of(name, **extra):
+    return {"type": "object", "required": ["items", "total", "page", "per_page", "pages"], "properties": {
+        "items": {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}},
+        "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+        "pages": {"type": "integer"}, **extra}}
+
+
+def _items_of(name):
+    return {"type": "object", "required": ["items"],
+            "properties": {"items": {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}}}
+
+
+SCHEMAS.update({
+    "SeizureCreate": {"type": "object", "required": ["seized_at", "country", "place", "location_type",
+                                                     "detection_method", "transport_mode", "items"],
+                      "additionalProperties": False, "properties": SEIZURE_INPUT},
+    "SeizureBatch": {"type": "object", "required": ["seizures"], "additionalProperties": False, "properties": {
+        "seizures": {"type": "array", "minItems": 1, "maxItems": 1000,
+                     "items": {"$ref": "#/components/schemas/SeizureCreate"}}}},
+    "SeizureCreateOrBatch": {"oneOf": [{"$ref": "#/components/schemas/SeizureCreate"},
+                                       {"$ref": "#/components/schemas/SeizureBatch"}]},
+    "Seizure": {"type": "object", "properties": SEIZURE_OUTPUT},
+    "SeizureBatchCreated": _items_of("Seizure"),
+    "SeizureOrBatch": {"oneOf": [{"$ref": "#/components/schemas/Seizure"},
+                                 {"$ref": "#/components/schemas/SeizureBatchCreated"}]},
+    "SeizureList": _list_of("Seizure", results_embargo_until={
+        "type": ["string", "null"], "format": "date",
+        "description": "The operation's results embargo: nothing of it is public before this day."}),
+    "SeizureUpdate": {"type": "object", "additionalProperties": False,
+                      "description": "Only the fields to change, and the version read (here or in If-Match).",
+                      "properties": {**SEIZURE_INPUT, "version": {"type": "integer"}}},
+    "RecordWithdrawal": {"type": "object", "required": ["reason"], "additionalProperties": False, "properties": {
+        "reason": {"type": "string", "minLength": 1, "maxLength": 2000}, "version": {"type": "integer"}}},
+    "SeizureComment": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "seizure_id": {"type": "integer"}, "organisation": ORG_CODE, "author": PERSON,
+        "body": {"type": "string"}, "flags_error": {"type": "boolean"}, "created_at": DATETIME,
+        "resolved_at": DATETIME}},
+    "SeizureCommentList": _items_of("SeizureComment"),
+    "SeizureCommentCreate": {"type": "object", "required": ["body"], "additionalProperties": False, "properties": {
+        "body": {"type": "string", "minLength": 1, "maxLength": 4000},
+        "flags_error": {"type": "boolean", "default": False,
+                        "description": "The record holds an error: its administration is told."}}},
+    "ControlCreate": {"type": "object", "required": ["date", "location", "transport_mode", "selection_basis",
+                                                     "controls"],
+                      "additionalProperties": False, "properties": CONTROL_INPUT},
+    "ControlBatch": {"type": "object", "required": ["controls"], "additionalProperties": False, "properties": {
+        "controls": {"type": "array", "minItems": 1, "maxItems": 2000,
+                     "items": {"$ref": "#/components/schemas/ControlCreate"}}}},
+    "ControlCreateOrBatch": {"oneOf": [{"$ref": "#/components/schemas/ControlCreate"},
+                                       {"$ref": "#/components/schemas/ControlBatch"}]},
+    "Control": {"type": "object", "properties": {
+        **CONTROL_INPUT, "id": {"type": "integer"}, "operation_id": {"type": "integer"}, "organisation": ORG_CODE,
+        "status": {"type": "string", "enum": ["submitted", "withdrawn"]},
+        "withdrawn_reason": {"type": ["string", "null"]}, "version": {"type": "integer"}}},
+    "ControlBatchCreated": _items_of("Control"),
+    "ControlOrBatch": {"oneOf": [{"$ref": "#/components/schemas/Control"},
+                                 {"$ref": "#/components/schemas/ControlBatchCreated"}]},
+    "ControlList": _list_of("Control"),
+    "ControlUpdate": {"type": "object", "additionalProperties": False,
+                      "description": "Only the fields to change, and the version read (here or in If-Match).",
+                      "properties": {**CONTROL_INPUT, "version": {"type": "integer"}}},
+    "ControlSummary": {"type": "object", "properties": {
+        "operation_id": {"type": "integer"},
+        "items": {"type": "array", "items": {"type": "object", "properties": {
+            "selection_basis": {"type": "string", "enum": SelectionBasis.codes()}, "label": {"type": "string"},
+            **_FIGURE}}},
+        "total": {"type": "object", "properties": _FIGURE}}},
+    "ResultsEmbargo": {"type": "object", "required": ["embargo_until"], "additionalProperties": False,
+                       "properties": {"operation_id": {"type": "integer", "readOnly": True},
+                                      "embargo_until": {"type": ["string", "null"], "format": "date",
+                                                        "description": "null lifts the embargo."}}},
+})
+
+
 def _error_response(description):
     return {"description": description,
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -235,3 +396,97 @@ SECURITY_SCHEMES = {
                        "`flask planner` on the command line. Session cookies do not authenticate the API.",
     },
 }
+
+
+# --- messages: warnings and their feedback (planner/api/messages.py) -------------------------------------------
+
+def _message_schemas():
+    from planner.messages.models import FeedbackOutcome, ProfileType, Urgency
+    from planner.messages.services import PROFILE_FIELDS
+    from planner.results.models import CONVEYANCE_COUNTRY_FIELDS, RouteRole
+
+    country = {"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166 alpha-2."}
+    profile = {
+        "type": "object", "additionalProperties": False,
+        "description": "The identifiers to control (the conveyance details of a seizure, and a description).",
+        "properties": {key: (country if key in CONVEYANCE_COUNTRY_FIELDS else
+                             {"type": "string", "maxLength": 2000 if key == "description" else 100})
+                       for key in PROFILE_FIELDS},
+    }
+    route = {"type": "array", "maxItems": 20, "items": {
+        "type": "object", "required": ["country", "role"], "additionalProperties": False, "properties": {
+            "country": country, "place": {"type": ["string", "null"], "maxLength": 200},
+            "role": {"type": "string", "enum": RouteRole.codes()}}}}
+    outcome = {"type": "string", "enum": FeedbackOutcome.codes()}
+    addressee = {"type": "object", "properties": {
+        "organisation": ORG_CODE,
+        "outcome": {**outcome, "type": ["string", "null"], "enum": FeedbackOutcome.codes() + [None],
+                    "description": "null while the addressee has not answered, and for readers other than the "
+                                   "addressee, the sender and the operation's coordinators."},
+        "answered": {"type": "boolean", "description": "Whether the addressee has answered (told to every reader)."},
+        "feedback": {"type": "string", "description": "Empty for readers who may not see the outcome."},
+        "seizure_id": {"type": ["integer", "null"],
+                       "description": "The seizure made; null when none, or when it is not shared with you."},
+        "seizure_reference": {"type": ["string", "null"]},
+        "answered_at": DATETIME,
+        "version": {"type": "integer", "description": "Send it back to correct a given feedback."},
+        "waiting_hours": {"type": "integer", "description": "Whole hours since the warning was sent, until now "
+                                                            "while open, until the answer once given."},
+    }}
+    warning_input = {
+        "subject": {"type": "string", "minLength": 1, "maxLength": 200},
+        "profile_type": {"type": "string", "enum": ProfileType.codes()},
+        "urgency": {"type": "string", "enum": Urgency.codes()},
+        "profile": profile,
+        "route": route,
+        "indicators": {"type": "string", "maxLength": 8000},
+        "details": {"type": "string", "maxLength": 8000},
+        "expected_at": {"type": ["string", "null"], "format": "date-time",
+                        "description": "ISO 8601 with an offset (without one: the operation's time zone)."},
+    }
+    return {
+        "WarningCreate": {
+            "type": "object", "additionalProperties": False,
+            "required": ["subject", "profile_type", "urgency", "addressees"],
+            "properties": {**warning_input, "addressees": {
+                "type": "array", "minItems": 1, "maxItems": 100, "items": ORG_CODE,
+                "description": "Accepted participants of the operation (not observers, not your own organisation)."}},
+        },
+        "Warning": {
+            "type": "object",
+            "required": ["id", "reference", "operation_id", "sender", "subject", "profile_type", "urgency",
+                         "addressees", "created_at"],
+            "properties": {
+                "id": {"type": "integer"}, "reference": {"type": "string", "examples": ["W-3"]},
+                "operation_id": {"type": "integer"}, "sender": {**ORG_CODE, "description": "The sender's code."},
+                **warning_input, "created_at": DATETIME,
+                "addressees": {"type": "array", "items": addressee},
+                "attachments": {"type": "array", "description": "With a single warning only.", "items": {
+                    "type": "object", "properties": {
+                        "id": {"type": "integer"}, "filename": {"type": "string"},
+                        "content_type": {"type": "string"}, "size": {"type": "integer"},
+                        "organisation": ORG_CODE, "uploaded_at": DATETIME}}},
+            },
+        },
+        "WarningList": {
+            "type": "object", "required": ["items", "total", "page", "per_page", "pages"],
+            "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Warning"}},
+                           "total": {"type": "integer"}, "page": {"type": "integer"},
+                           "per_page": {"type": "integer"}, "pages": {"type": "integer"}},
+        },
+        "WarningFeedback": {
+            "type": "object", "additionalProperties": False, "required": ["outcome"],
+            "properties": {
+                "outcome": outcome,
+                "feedback": {"type": "string", "maxLength": 8000,
+                             "description": "Required with not_controlled: why the profile was not controlled."},
+                "seizure_id": {"type": ["integer", "null"],
+                               "description": "Required with seizure: a submitted seizure of your administration in "
+                                              "this operation."},
+                "version": {"type": "integer", "description": "Required to correct a given feedback."},
+            },
+        },
+    }
+
+
+SCHEMAS.update(_message_schemas())

@@ -52,6 +52,21 @@ def get_visible_operation(user, operation_id):
     return operation, access
 
 
+def record_for(user, model, record_id, get_visible, missing):
+    """(record, access) for an API route that names a record of an operation by its id alone
+    (/seizures/{id}, /warnings/{id}, …): the operation must be visible, then the record through `get_visible(access,
+    id)`. Anything else is NotFound(`missing`), so that nobody learns whether the id exists."""
+    valid = isinstance(record_id, int) and not isinstance(record_id, bool) and 0 < record_id < 2**31
+    operation_id = db.session.scalar(select(model.operation_id).where(model.id == record_id)) if valid else None
+    if operation_id is None:
+        raise NotFound(missing)
+    try:
+        _operation, access = get_visible_operation(user, operation_id)
+    except NotFound:
+        raise NotFound(missing) from None
+    return get_visible(access, record_id), access
+
+
 def overview_fields(operation, access):
     """[(label, value)] of the operation's overview, as far as `access` may see it: the summary for invited
     organisations and observers (DESIGN.md §2b), everything for members and oversight."""
@@ -78,3 +93,28 @@ def overview_fields(operation, access):
             (_("Operational phase ended"), when(operation.actual_end_at)),
         ]
     return fields
+
+
+# --- the operation's history -------------------------------------------------------------------------------------
+
+# Audit entries about records with a need-to-know of their own (seizures, control records, warnings): the
+# capability that owns them registers which ids a reader may see, and the History tab and its API show only those.
+HISTORY_SCOPES = {}
+
+
+def register_history_scope(object_type, visible_ids):
+    """`visible_ids(access)` returns a SELECT of the ids of `object_type` rows this reader may see."""
+    HISTORY_SCOPES[object_type] = visible_ids
+
+
+def visible_history(access):
+    """SELECT of the operation's audit entries this reader may see (no ordering)."""
+    from sqlalchemy import or_
+
+    from planner.core.audit import AuditEntry
+
+    stmt = select(AuditEntry).where(AuditEntry.operation_id == access.operation.id)
+    for object_type, visible_ids in HISTORY_SCOPES.items():
+        stmt = stmt.where(or_(AuditEntry.object_type != object_type,
+                              AuditEntry.object_id.in_(visible_ids(access))))
+    return stmt

@@ -10,7 +10,9 @@ from planner.core.permissions import requires
 from planner.extensions import db
 from planner.operations.forms import OperationForm, TransitionForm
 from planner.operations.models import Operation, OperationState
-from planner.operations.queries import filter_operations, get_visible_operation, overview_fields, visible_operations
+from planner.operations.queries import (
+    filter_operations, get_visible_operation, overview_fields, visible_history, visible_operations,
+)
 from planner.operations.tabs import tabs_for
 from planner.operations.services import available_transitions, create_operation, take_transition, update_operation
 from planner.organisations.models import Organisation, OrganisationKind
@@ -43,10 +45,12 @@ def dashboard():
         awaiting_review = db.session.scalars(
             select(Operation).where(Operation.state == OperationState.SUBMITTED.value).order_by(Operation.submitted_at)
         ).all()
+    from planner.messages.queries import open_feedback_for
     from planner.scheduling.deadlines import annual_report_deadlines, deadlines_for_user
 
     return render_template("operations/dashboard.html", by_state=by_state, states=list(OperationState),
                            invitations=invitations, awaiting_review=awaiting_review,
+                           open_warnings=open_feedback_for(current_user),
                            my_deadlines=deadlines_for_user(current_user),
                            annual_deadlines=annual_report_deadlines(current_user))
 
@@ -177,8 +181,7 @@ def history(operation_id):
     if not access.sees_history:
         abort(403)
     entries = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.operation_id == operation.id)
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        visible_history(access).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     ).all()
     return operation_page("operations/history.html", operation, access, tab="history", entries=entries)
 

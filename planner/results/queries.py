@@ -44,7 +44,9 @@ def record_scope(model, access):
     """The WHERE clause of the records of `model` (Seizure or ControlRecord) this user may see in the operation
     of `access` (the caller also filters on the operation)."""
     own = model.organisation_id == access.user.organisation_id
-    not_draft = model.status != RecordStatus.DRAFT.value
+    # Shown beyond its administration once submitted, even when withdrawn later; a draft withdrawn before it was
+    # ever submitted stays private. Control records have no drafts.
+    not_draft = model.submitted_at.isnot(None) if model is Seizure else model.status != RecordStatus.DRAFT.value
     if access.place in ORGANISER_PLACES:
         return or_(own, not_draft)
     if access.place in (Place.PARTICIPANT, Place.OBSERVER):
@@ -115,30 +117,91 @@ def get_visible_control(access, control_id) -> ControlRecord:
 
 
 def seizure_by_id_for(user, seizure_id):
-    """(seizure, access) for the API's /seizures/{id}: the operation must be visible, then the record."""
-    from planner.operations.queries import get_visible_operation
+    """(seizure, access) for the API's /seizures/{id}."""
+    from planner.operations.queries import record_for
 
-    valid = isinstance(seizure_id, int) and 0 < seizure_id < 2**31
-    operation_id = db.session.scalar(select(Seizure.operation_id).where(Seizure.id == seizure_id)) if valid else None
-    if operation_id is None:
-        raise NotFound("No such seizure.")
-    try:
-        _operation, access = get_visible_operation(user, operation_id)
-    except NotFound:
-        raise NotFound("No such seizure.") from None
-    return get_visible_seizure(access, seizure_id), access
+    return record_for(user, Seizure, seizure_id, get_visible_seizure, "No such seizure.")
 
 
 def control_by_id_for(user, control_id):
-    from planner.operations.queries import get_visible_operation
+    from planner.operations.queries import record_for
 
-    valid = isinstance(control_id, int) and 0 < control_id < 2**31
-    operation_id = (db.session.scalar(select(ControlRecord.operation_id).where(ControlRecord.id == control_id))
-                    if valid else None)
-    if operation_id is None:
-        raise NotFound("No such control record.")
-    try:
-        _operation, access = get_visible_operation(user, operation_id)
-    except NotFound:
-        raise NotFound("No such control record.") from None
-    return get_visible_control(access, control_id), access
+    return record_for(user, ControlRecord, control_id, get_visible_control, "No such control record.")
+
+
+# --- lists: filters and sorting shared by the pages and the API ------------------------------------------------
+
+SEIZURE_SORTS = {
+    "seized_at": (Seizure.seized_at,),
+    "national_reference": (Seizure.national_reference,),
+    "organisation": (Seizure.organisation_id,),
+    "place": (Seizure.place,),
+    "status": (Seizure.status,),
+    "transport_mode": (Seizure.transport_mode,),
+    "detection_method": (Seizure.detection_method,),
+}
+
+
+def filter_seizures(stmt, filters: dict):
+    """Narrow a seizure SELECT by the list filters (all optional, already checked by the caller):
+    organisation_id, status, category, transport_mode, detection_method, date_from, date_to (aware datetimes),
+    q (reference or place, case-insensitive)."""
+    from sqlalchemy import func
+
+    from planner.results.models import SeizureItem
+
+    if filters.get("organisation_id"):
+        stmt = stmt.where(Seizure.organisation_id == filters["organisation_id"])
+    for key in ("status", "transport_mode", "detection_method"):
+        if filters.get(key):
+            stmt = stmt.where(getattr(Seizure, key) == filters[key])
+    if filters.get("category"):
+        # a semi-join through the category index, rather than a lookup per seizure
+        stmt = stmt.where(Seizure.id.in_(select(SeizureItem.seizure_id).where(
+            SeizureItem.category == filters["category"])))
+    if filters.get("date_from"):
+        stmt = stmt.where(Seizure.seized_at >= filters["date_from"])
+    if filters.get("date_to"):
+        stmt = stmt.where(Seizure.seized_at < filters["date_to"])
+    if filters.get("q"):
+        text = filters["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{text}%"
+        stmt = stmt.where(or_(func.lower(Seizure.national_reference).like(pattern, escape="\\"),
+                              func.lower(Seizure.place).like(pattern, escape="\\")))
+    return stmt
+
+
+def sort_seizures(stmt, sort: str):
+    """`sort` is a key of SEIZURE_SORTS, `-` in front for descending; the id breaks ties (stable paging)."""
+    descending = sort.startswith("-")
+    columns = SEIZURE_SORTS.get(sort.lstrip("-"), SEIZURE_SORTS["seized_at"])
+    order = [c.desc() if descending else c.asc() for c in columns]
+    return stmt.order_by(*order, Seizure.id.desc() if descending else Seizure.id.asc())
+
+
+def seizure_page(access, filters, sort="-seized_at", page=1, per_page=50):
+    """(records of the page with items, quantities and route loaded; total count) within the user's scope."""
+    from sqlalchemy import func
+    from sqlalchemy.orm import selectinload
+
+    from planner.results.models import SeizureItem
+
+    stmt = filter_seizures(visible_seizures(access), filters)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.scalars(
+        sort_seizures(stmt, sort).options(
+            selectinload(Seizure.items).selectinload(SeizureItem.quantities), selectinload(Seizure.route))
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return rows, total
+
+
+def _register_history_scopes():
+    """The History tab shows audit entries about a seizure or a control record only to those who see the record."""
+    from planner.operations.queries import register_history_scope
+
+    register_history_scope("seizure", lambda access: select(Seizure.id).where(seizure_scope(access)))
+    register_history_scope("control_record", lambda access: select(ControlRecord.id).where(control_scope(access)))
+
+
+_register_history_scopes()

@@ -3,7 +3,10 @@ Decimals travel as strings, times in ISO 8601 with an offset (UTC)."""
 
 
 def _dec(value):
-    return None if value is None else format(value, "f")
+    """A decimal as a string, without trailing fractional zeros (the same before and after a reload)."""
+    from planner.core.types import tidy_decimal
+
+    return None if value is None else format(tidy_decimal(value), "f")
 
 
 def _iso(moment):

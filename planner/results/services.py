@@ -17,7 +17,7 @@ from planner.operations.access import operation_access
 from planner.results.models import (
     Quantity, RecordStatus, ReferenceCounter, RouteStep, Seizure, SeizureComment, SeizureItem,
 )
-from planner.results.queries import may_comment, may_edit_record, may_report
+from planner.results.queries import REPORTING_STATES, may_comment, may_edit_record, may_report
 from planner.results.serialization import seizure_json
 from planner.results.validation import clean_seizure, context_for
 
@@ -221,6 +221,10 @@ def update_seizure(user, seizure, data, expected_version, now=None) -> Seizure:
     clean, errors = clean_seizure(merged, ctx)
     if seizure.status == RecordStatus.SUBMITTED.value and clean.get("status") == RecordStatus.DRAFT.value:
         errors.add("status", _("A submitted record cannot return to draft; withdraw it if it is wrong."))
+    if (seizure.status == RecordStatus.DRAFT.value and clean.get("status") == RecordStatus.SUBMITTED.value
+            and operation.state not in REPORTING_STATES):
+        errors.add("status", _("In evaluation only submitted records are corrected; a draft can no longer be "
+                               "submitted."))
     if not clean.get("national_reference") and not errors:
         errors.add("national_reference", _("This field is required."))
     if clean.get("national_reference") and _reference_taken(operation, seizure.organisation,
@@ -284,15 +288,13 @@ def comment_on_seizure(user, seizure, body, flags_error=False, now=None) -> Seiz
     log_action(seizure, "seizure.error_flagged" if flags_error else "seizure.commented", user,
                data={"comment_id": comment.id}, operation_id=seizure.operation_id, now=now)
     if flags_error and seizure.organisation_id != user.organisation_id:
-        from flask import url_for
-
         from planner.core.notifications import notify
         from planner.participants.services import answerers_of
 
         notify(answerers_of(seizure.organisation_id), "seizure.error_flagged",
                _("%(org)s flagged an error in your seizure %(ref)s", org=user.organisation.code,
                  ref=seizure.national_reference), body,
-               link=url_for("results.seizure", operation_id=seizure.operation_id, seizure_id=seizure.id),
+               link=f"/operations/{seizure.operation_id}/seizures/{seizure.id}",
                operation_id=seizure.operation_id)
     return comment
 
@@ -309,3 +311,54 @@ def resolve_comment(user, comment, now=None) -> SeizureComment:
         log_action(seizure, "seizure.flag_resolved", user, data={"comment_id": comment.id},
                    operation_id=seizure.operation_id, now=now)
     return comment
+
+
+def set_results_embargo(user, operation, value, now=None):
+    """The operation's results embargo: no result of it appears in anything public before this date (DOMAIN.md
+    a.2: results held back until the enquiries are done). Coordinators of the lead and co-organisers set it,
+    change it or lift it (`value` None) once the operation is approved; a date already past is refused (it would
+    hold nothing back: lift the embargo instead). `value` is a date or "YYYY-MM-DD"."""
+    from datetime import date, datetime
+
+    from planner.operations.models import APPROVED_STATES
+
+    now = now or utcnow()
+    access = operation_access(user, operation)
+    if not access.coordinates:
+        raise PermissionDenied(_("Only coordinators of the lead administration and the co-organisers set the "
+                                 "results embargo."))
+    if operation.state not in APPROVED_STATES:
+        raise PermissionDenied(_("A results embargo is set once the operation is approved (it is %(state)s).",
+                                 state=operation.state_enum.label))
+    errors = FieldErrors()
+    day = None
+    if isinstance(value, datetime):
+        errors.add("embargo_until", _("Give a date (YYYY-MM-DD) without a time."))
+    elif isinstance(value, date):
+        day = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            day = date.fromisoformat(value.strip()) if len(value.strip()) == 10 else None
+        except ValueError:
+            day = None
+        if day is None:
+            errors.add("embargo_until", _("Give a date as YYYY-MM-DD, or null to lift the embargo."))
+    elif value is not None and value != "":
+        errors.add("embargo_until", _("Give a date as YYYY-MM-DD, or null to lift the embargo."))
+    if day is not None:
+        from zoneinfo import ZoneInfo
+
+        today = now.astimezone(ZoneInfo(operation.time_zone or "Europe/Brussels")).date()
+        if day < today:
+            errors.add("embargo_until", _("This date has passed; lift the embargo with null instead."))
+        elif day.year > today.year + 20:
+            errors.add("embargo_until", _("Give a date within twenty years."))
+    errors.raise_if_any(_("The results embargo is not valid."))
+    before = operation.results_embargo_until
+    if before != day:
+        operation.results_embargo_until = day
+        db.session.flush()
+        log_action(operation, "operation.results_embargo_set", user,
+                   data={"before": before.isoformat() if before else None, "after": day.isoformat() if day else None},
+                   operation_id=operation.id, now=now)
+    return operation

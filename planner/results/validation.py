@@ -45,6 +45,7 @@ MAX_ARRESTS = 100_000
 MAX_QUANTITY = Decimal("1000000000000")  # 10^12 of any unit
 MAX_MONEY = Decimal("10000000000000")  # 10^13 EUR
 SHORT, MEDIUM, LONG = 200, 2000, 8000
+MIN_YEAR, MAX_YEAR = 1990, 2100
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\- ]{0,39}$")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -59,6 +60,7 @@ class SeizureContext:
     commodity_types: set  # {(category, type)} active
     concealments: set
     warning_ids: set  # warnings of the operation this administration may cite
+    warning_numbers: dict = field(default_factory=dict)  # their numbers (W-<n>) -> ids
     places: dict = field(default_factory=dict)  # UN/LOCODE -> Place, filled lazily
     now: datetime | None = None
 
@@ -81,14 +83,14 @@ def context_for(operation, organisation, now=None) -> SeizureContext:
         "share_with_third_countries": participation.share_with_third_countries if participation else False,
         "share_with_agencies": participation.share_with_agencies if participation else False,
     }
-    warning_ids = set(db.session.scalars(
-        select(WarningMessage.id).outerjoin(WarningAddressee).where(
+    warning_numbers = dict(db.session.execute(
+        select(WarningMessage.number, WarningMessage.id).outerjoin(WarningAddressee).where(
             WarningMessage.operation_id == operation.id,
             or_(WarningMessage.sender_organisation_id == organisation.id,
-                WarningAddressee.organisation_id == organisation.id))
-    ))
+                WarningAddressee.organisation_id == organisation.id)).distinct()
+    ).all())
     return SeizureContext(operation, organisation, defaults, codes_of(COMMODITY_TYPE), codes_of(CONCEALMENT_METHOD),
-                          warning_ids, now=now or utcnow())
+                          set(warning_numbers.values()), warning_numbers, now=now or utcnow())
 
 
 # --- scalar readers: each returns the clean value, or None after adding an error ----------------------------
@@ -152,7 +154,7 @@ def _int(data, key, errors, path, default=0, maximum=MAX_ARRESTS):
         return default
     if isinstance(value, Decimal) and value == value.to_integral_value():
         value = int(value)
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 9:
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 9:
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
         errors.add(path, _("Give a whole number."))
@@ -202,17 +204,22 @@ def parse_date(value, errors, path, required=False):
         if required:
             errors.add(path, _("Give a date (YYYY-MM-DD)."))
         return None
+    day = None
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    elif isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError:
-            pass
-    errors.add(path, _("Give a date as YYYY-MM-DD."))
-    return None
+            day = None
+    if day is None:
+        errors.add(path, _("Give a date as YYYY-MM-DD."))
+    elif not MIN_YEAR <= day.year <= MAX_YEAR:
+        errors.add(path, _("Give a date between %(a)d and %(b)d.", a=MIN_YEAR, b=MAX_YEAR))
+        day = None
+    return day
 
 
 def parse_moment(value, errors, path, zone):
@@ -239,6 +246,9 @@ def parse_moment(value, errors, path, zone):
     if moment is None:
         errors.add(path, _("“%(value)s” is not a date and time (ISO 8601, e.g. 2026-05-06T14:30:00+03:00).",
                            value=str(value)[:40]))
+        return None
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        errors.add(path, _("Give a date between %(a)d and %(b)d.", a=MIN_YEAR, b=MAX_YEAR))
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
@@ -366,11 +376,14 @@ def _place(code, ctx):
 
 
 def _warning(value, ctx, errors):
+    """The id of the warning cited: an id (the API's `warning_id`), or the warning's number as people write it
+    (`W-3`, in a spreadsheet or a form), which is resolved within the operation."""
     if value in (None, ""):
         return None
     if isinstance(value, str) and value.strip().upper().startswith("W-"):
-        value = value.strip()[2:]
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 10:
+        number = value.strip()[2:]
+        value = ctx.warning_numbers.get(int(number)) if number.isascii() and number.isdigit() and len(number) < 10 else None
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) < 10:
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or value not in ctx.warning_ids:
         errors.add("warning_id", _("No warning of this operation sent to or by your administration has this "
@@ -447,6 +460,9 @@ def _items(data, ctx, errors):
             errors.add(f"{prefix}.category", _("“%(code)s” is not a commodity category in use; use one of: "
                                                "%(known)s.", code=str(category)[:60], known=", ".join(sorted(categories))))
             category = None
+        if kind is not None and not isinstance(kind, str):
+            errors.add(f"{prefix}.type", _("Give the type as text."))
+            kind, category = None, None
         if category and (not kind or (category, kind) not in ctx.commodity_types):
             if not kind and sum(1 for c, _t in ctx.commodity_types if c == category) == 1:
                 kind = next(t for c, t in ctx.commodity_types if c == category)  # the category's only type

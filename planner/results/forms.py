@@ -1,0 +1,131 @@
+"""The seizure forms (quick and full) map their inputs into the seizure's JSON shape; the one validation
+(validation.py) answers with dotted paths, which are the inputs' names, so each error shows beside its input.
+
+Inputs are named by the dotted path of the JSON shape (`items.0.quantities.1.unit`); the full form offers a
+fixed number of rows (ITEM_ROWS items with QUANTITY_ROWS quantities, ROUTE_ROWS route steps, OFFENDER_ROWS
+offenders): a blank row is left out."""
+from datetime import datetime
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import Optional
+
+from planner.results.models import CONVEYANCE_FIELDS
+
+ITEM_ROWS = 3
+QUANTITY_ROWS = 2
+ROUTE_ROWS = 4
+OFFENDER_ROWS = 4
+BOOLEANS = ("counterfeit", "investigation_opened", "share_with_eu_member_states", "share_with_third_countries",
+            "share_with_agencies", "public_statistics")
+
+
+class ActionForm(FlaskForm):
+    """CSRF only (withdraw, resolve)."""
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField("reason")
+    version = HiddenField()
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("body")
+    flags_error = HiddenField(validators=[Optional()])
+
+
+class EmbargoForm(FlaskForm):
+    embargo_until = StringField("embargo_until", validators=[Optional()])
+
+
+def _value(form, name):
+    value = form.get(name, "")
+    return value.strip() if isinstance(value, str) else value
+
+
+def _flag(form, name):
+    return form.get(name) in ("y", "on", "true", "1", "yes")
+
+
+def seizure_from_form(form, quick=False) -> dict:
+    """The JSON shape of a seizure from the posted inputs. The date and time are local to the operation."""
+    day, clock = _value(form, "seized_date"), _value(form, "seized_time") or "12:00"
+    data = {
+        "seized_at": f"{day}T{clock}" if day else "",
+        "country": _value(form, "country"),
+        "place": _value(form, "place"),
+        "location_type": _value(form, "location_type"),
+        "detection_method": _value(form, "detection_method"),
+        "transport_mode": _value(form, "transport_mode"),
+        "warning_id": _value(form, "warning_id") or None,
+        "status": "draft" if form.get("action") == "draft" else "submitted",
+    }
+    if quick:
+        category, _sep, kind = _value(form, "commodity").partition(":")
+        data["items"] = [{"category": category, "type": kind, "quantities": [
+            {"value": _value(form, "items.0.quantities.0.value"), "unit": _value(form, "items.0.quantities.0.unit")}]}]
+        return data
+    for key in ("national_reference", "location_code", "concealment", "concealment_details", "modus_operandi",
+                "arrests", "embargo_until"):
+        data[key] = _value(form, key) or None
+    for key in BOOLEANS:
+        if key != "counterfeit":
+            data[key] = _flag(form, key)
+    data["conveyance"] = {k: _value(form, f"conveyance.{k}") for k in CONVEYANCE_FIELDS if _value(form, f"conveyance.{k}")}
+    data["route"] = [
+        {"country": _value(form, f"route.{i}.country"), "place": _value(form, f"route.{i}.place"),
+         "role": _value(form, f"route.{i}.role")}
+        for i in range(ROUTE_ROWS) if _value(form, f"route.{i}.country") or _value(form, f"route.{i}.role")
+    ]
+    data["offenders"] = [
+        {"role": _value(form, f"offenders.{i}.role"), "nationality": _value(form, f"offenders.{i}.nationality") or None}
+        for i in range(OFFENDER_ROWS) if _value(form, f"offenders.{i}.role")
+    ]
+    items = []
+    for i in range(ITEM_ROWS):
+        p = f"items.{i}"
+        quantities = [{"value": _value(form, f"{p}.quantities.{j}.value"), "unit": _value(form, f"{p}.quantities.{j}.unit")}
+                      for j in range(QUANTITY_ROWS)
+                      if _value(form, f"{p}.quantities.{j}.value") or (j == 0 and _value(form, f"{p}.category"))]
+        if not _value(form, f"{p}.category") and not quantities and i > 0:
+            continue
+        items.append({
+            "category": _value(form, f"{p}.category"), "type": _value(form, f"{p}.type"),
+            "description": _value(form, f"{p}.description"), "hs_code": _value(form, f"{p}.hs_code") or None,
+            "brand": _value(form, f"{p}.brand"), "counterfeit": _flag(form, f"{p}.counterfeit"),
+            "quantities": quantities,
+            "estimated_value_eur": _value(form, f"{p}.estimated_value_eur") or None,
+            "duties_evaded_eur": _value(form, f"{p}.duties_evaded_eur") or None,
+        })
+    data["items"] = items
+    return data
+
+
+def form_values(seizure_body, zone) -> dict:
+    """Flat {input name: value} of a stored seizure (its JSON shape) for the edit form."""
+    values = {}
+
+    def walk(prefix, value):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(f"{prefix}.{k}" if prefix else k, v)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(f"{prefix}.{i}", v)
+        else:
+            values[prefix] = value
+
+    walk("", seizure_body)
+    moment = datetime.fromisoformat(seizure_body["seized_at"]).astimezone(zone)
+    values["seized_date"], values["seized_time"] = moment.date().isoformat(), moment.strftime("%H:%M")
+    return values
+
+
+def values_from_post(form) -> dict:
+    """What the user typed, to show the form again with the errors."""
+    values = {k: v for k, v in form.items() if k not in ("csrf_token", "action")}
+    for key in BOOLEANS:
+        for name in list(values):
+            if name == key or name.endswith(f".{key}"):
+                values[name] = _flag(form, name)
+    return values
