@@ -246,6 +246,8 @@ GET_RULES = {
     "api.get_control_summary": operation_rule(SEES_PARTICIPANTS),
     "api.get_control": lambda who: 404,
     # Results: the world's operation is in planning, so nobody records yet and no record exists (404 inside).
+    "results.concealment_catalogue": role_rule("programme.view"),
+    "api.list_concealment_methods": role_rule("programme.view"),
     "results.live_page": operation_rule(SEES_PARTICIPANTS),
     "results.seizures": operation_rule(SEES_PARTICIPANTS),
     "results.seizures_xlsx": operation_rule(SEES_PARTICIPANTS),

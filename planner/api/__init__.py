@@ -12,3 +12,4 @@ import planner.api.results  # noqa: F401,E402
 import planner.api.attachments  # noqa: F401,E402
 import planner.api.messages  # noqa: F401,E402
 import planner.api.results_import  # noqa: F401,E402
+import planner.api.concealment  # noqa: F401,E402

@@ -64,3 +64,28 @@ def control_summary(access) -> ControlSummary:
     by_basis = [ControlFigure(code, *sums.get(code, (0, 0))) for code in SelectionBasis.codes()]
     total = ControlFigure(None, sum(f.controls for f in by_basis), sum(f.hits for f in by_basis))
     return ControlSummary(by_basis, total)
+
+
+@dataclass(frozen=True)
+class ConcealmentCount:
+    code: str
+    label: str
+    is_active: bool
+    seizures: int
+    operations: int
+
+
+def concealment_counts() -> list:
+    """The concealment catalogue (programme item 19) with, per method, how many submitted seizures of all
+    operations used it and in how many operations: aggregated figures, which every coordinator and the secretariat
+    may see across operations (DESIGN.md §2b); no record crosses an operation's boundary."""
+    from planner.results.models import Seizure
+    from planner.vocab.codes import CONCEALMENT_METHOD
+    from planner.vocab.queries import vocabulary
+
+    counts = {code: (n, ops) for code, n, ops in db.session.execute(
+        select(Seizure.concealment, func.count(Seizure.id), func.count(func.distinct(Seizure.operation_id)))
+        .where(Seizure.status == RecordStatus.SUBMITTED.value, Seizure.concealment.isnot(None))
+        .group_by(Seizure.concealment))}
+    return [ConcealmentCount(t.code, t.label, t.is_active, *counts.get(t.code, (0, 0)))
+            for t in vocabulary(CONCEALMENT_METHOD, include_inactive=True)]

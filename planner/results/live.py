@@ -72,3 +72,25 @@ def seizure_totals(access):
                func.coalesce(func.sum(Seizure.investigation_opened.cast(db.Integer)), 0))
         .where(*_submitted(access))).one()
     return {"seizures": count, "arrests": arrests, "investigations": investigations}
+
+
+def warnings_leading_to_seizures(access):
+    """Per sending administration: its warnings that led to a seizure (a submitted seizure citing them) and those
+    seizures. A seizure counts for the administration that seized; the sender is credited here, apart."""
+    from planner.messages.models import WarningMessage
+
+    rows = db.session.execute(
+        select(Organisation.code, func.count(distinct(WarningMessage.id)), func.count(distinct(Seizure.id)))
+        .join(WarningMessage, WarningMessage.id == Seizure.warning_id)
+        .join(Organisation, Organisation.id == WarningMessage.sender_organisation_id)
+        .where(*_submitted(access)).group_by(Organisation.code).order_by(Organisation.code))
+    return [(code, warnings, seizures) for code, warnings, seizures in rows]
+
+
+def seizures_per_category(access):
+    """(category, number of seizures with an item of it), most first."""
+    rows = db.session.execute(
+        select(SeizureItem.category, func.count(distinct(Seizure.id)))
+        .join(SeizureItem, SeizureItem.seizure_id == Seizure.id).where(*_submitted(access))
+        .group_by(SeizureItem.category).order_by(func.count(distinct(Seizure.id)).desc(), SeizureItem.category))
+    return list(rows)

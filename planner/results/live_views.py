@@ -34,12 +34,15 @@ def _awaiting_feedback(access):
 def live_page(operation_id):
     operation, access = _load(operation_id)
     commodities = live.totals_per_commodity(access)
-    labels = {t.category: label_of(COMMODITY_CATEGORY, t.category) for t in commodities}
+    per_category = live.seizures_per_category(access)
+    labels = {c: label_of(COMMODITY_CATEGORY, c) for c in {t.category for t in commodities} | {c for c, _n in per_category}}
     per_participant = live.seizures_per_participant(access)
     return operation_page(
         "results/live.html", operation, access, tab="results", per_day=live.seizures_per_day(access),
         commodities=commodities, category_labels=labels, per_participant=per_participant,
         participant_chart=[(code, n) for code, n, _arrests in per_participant],
+        category_chart=[(labels[c], n) for c, n in per_category],
+        credited=live.warnings_leading_to_seizures(access),
         totals=live.seizure_totals(access), awaiting=_awaiting_feedback(access),
         controls=control_summary(access), may_report=may_report(access), embargo_form=EmbargoForm(),
     )

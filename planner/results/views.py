@@ -300,3 +300,4 @@ import planner.results.control_views  # noqa: E402,F401
 import planner.results.live_views  # noqa: E402,F401
 import planner.results.attachment_views  # noqa: E402,F401
 import planner.results.import_views  # noqa: E402,F401
+import planner.results.catalogue_views  # noqa: E402,F401

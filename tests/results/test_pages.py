@@ -10,6 +10,7 @@ from sqlalchemy import select
 from planner.extensions import db
 from planner.results.models import ControlRecord, Seizure, SeizureComment
 from planner.results.services import create_seizure
+from tests.api.conftest import api  # noqa: F401
 from tests.results.conftest import seizure_data
 
 
@@ -231,3 +232,40 @@ def test_dates_at_the_ends_of_the_calendar_are_refused_clearly(factory, running)
     with pytest.raises(ValidationError) as refused:
         create_seizure(officer, running, seizure_data(embargo_until="9999-12-31"))
     assert "between 1990 and 2100" in refused.value.errors["embargo_until"][0]
+
+
+def test_the_concealment_catalogue_counts_submitted_seizures_of_every_operation(factory, running, login, client, api):
+    officer = factory.user("LT", "officer")
+    create_seizure(officer, running, seizure_data(concealment="cover_load"))
+    create_seizure(officer, running, seizure_data(concealment="cover_load", status="draft"))
+    other = factory.operation_in("operational", lead="PL", participants=("LT",))
+    create_seizure(factory.user("PL", "officer"), other, seizure_data(concealment="cover_load", country="PL",
+                                                                            seized_at="2026-05-10T12:00:00+00:00"))
+    create_seizure(factory.user("PL", "officer"), other, seizure_data(concealment="misdeclaration", country="PL",
+                                                                            seized_at="2026-05-10T12:00:00+00:00"))
+    db.session.commit()
+    login(factory.coordinator("NL"))  # a coordinator of neither operation sees the figures, never the records
+    html = client.get("/concealment-methods").get_data(as_text=True)
+    row = re.search(r"<code>cover_load</code></td><td class=\"text-end\">(\d+)</td><td class=\"text-end\">(\d+)", html)
+    assert row.groups() == ("2", "2")
+    assert "LT-2026-0001" not in html
+    items = {m["code"]: m for m in api("GET", "/concealment-methods", factory.secretariat()).get_json()["items"]}
+    assert (items["cover_load"]["seizures"], items["misdeclaration"]["seizures"]) == (2, 1)
+    assert api("GET", "/concealment-methods", factory.user("PL", "officer")).status_code == 403
+
+
+def test_the_sender_of_a_warning_is_credited_apart_from_the_seizing_administration(factory, running, login, client):
+    from planner.messages.services import send_warning
+
+    warning = send_warning(factory.coordinator("LT"), running, {"subject": "Lorry", "profile_type": "vehicle",
+                                                                 "urgency": "routine", "addressees": ["PL"]})
+    db.session.commit()
+    create_seizure(factory.user("PL", "officer"), running, seizure_data(country="PL", warning_id=warning.id))
+    db.session.commit()
+    login(factory.coordinator("LT"))
+    html = client.get(f"/operations/{running.id}/results").get_data(as_text=True)
+    per_participant = html[html.index('id="per-participant"'):]
+    assert re.search(r">PL</a></td><td class=\"text-end\">1<", per_participant)  # the seizure counts for PL
+    credited = html[html.index('id="warnings-credited"'):]
+    assert re.search(r"<td>LT</td><td class=\"text-end\">1</td><td class=\"text-end\">1</td>", credited)
+    assert 'id="chart-per-commodity"' in html and "Cigarettes" in html
