@@ -68,13 +68,17 @@ def _reference_taken(operation, organisation, reference, except_id=None):
     return db.session.scalar(stmt.limit(1)) is not None
 
 
+SEIZURE_COLUMNS = (
+    "national_reference", "seized_at", "country", "place", "location_code", "location_type", "detection_method",
+    "warning_id", "transport_mode", "conveyance", "concealment", "concealment_details", "modus_operandi",
+    "offenders", "arrests", "investigation_opened", "share_with_eu_member_states", "share_with_third_countries",
+    "share_with_agencies", "public_statistics", "embargo_until",
+)
+
+
 def _apply(seizure, clean):
-    """Write a clean seizure onto the record (items and route replaced as a whole)."""
-    for key in ("national_reference", "seized_at", "country", "place", "location_code", "location_type",
-                "detection_method", "warning_id", "transport_mode", "conveyance", "concealment",
-                "concealment_details", "modus_operandi", "offenders", "arrests", "investigation_opened",
-                "share_with_eu_member_states", "share_with_third_countries", "share_with_agencies",
-                "public_statistics", "embargo_until"):
+    """Write a clean seizure onto a stored record (items and route replaced as a whole)."""
+    for key in SEIZURE_COLUMNS:
         setattr(seizure, key, clean[key])
     seizure.route = [RouteStep(position=i, country=s["country"], place=s["place"], role=s["role"])
                      for i, s in enumerate(clean["route"])]
@@ -91,12 +95,40 @@ def _apply(seizure, clean):
 
 
 def _new_seizure(user, operation, clean, now):
+    """A new record without its items and route: _insert_children writes those for a whole batch at once."""
     seizure = Seizure(operation_id=operation.id, organisation_id=user.organisation_id, created_by_id=user.id,
-                      created_at=now, status=clean["status"])
+                      created_at=now, status=clean["status"], content_hash=content_hash(clean),
+                      **{key: clean[key] for key in SEIZURE_COLUMNS})
     if clean["status"] == RecordStatus.SUBMITTED.value:
         seizure.submitted_at = now
-    _apply(seizure, clean)
     return seizure
+
+
+def _insert_children(pairs):
+    """The route steps, items and quantities of new seizures [(flushed seizure, clean)], in three bulk INSERTs
+    (an import of thousands of seizures would otherwise build and flush an ORM object per row)."""
+    from sqlalchemy import insert
+
+    routes = [{"seizure_id": seizure.id, "position": i, "country": step["country"], "place": step["place"],
+               "role": step["role"]} for seizure, clean in pairs for i, step in enumerate(clean["route"])]
+    items, quantities = [], []
+    for seizure, clean in pairs:
+        for i, it in enumerate(clean["items"]):
+            items.append({"seizure_id": seizure.id, "position": i, "category": it["category"], "type": it["type"],
+                          "description": it["description"], "hs_code": it["hs_code"], "brand": it["brand"],
+                          "counterfeit": it["counterfeit"], "estimated_value_eur": it["estimated_value_eur"],
+                          "duties_evaded_eur": it["duties_evaded_eur"]})
+            quantities.append(it["quantities"])
+    if routes:
+        db.session.execute(insert(RouteStep), routes)
+    item_ids = db.session.scalars(insert(SeizureItem).returning(SeizureItem.id, sort_by_parameter_order=True),
+                                  items).all()
+    rows = [{"item_id": item_id, "position": j, "value": q["value"], "unit": q["unit"],
+             "normalised_value": q["normalised_value"], "base_unit": q["base_unit"]}
+            for item_id, qs in zip(item_ids, quantities) for j, q in enumerate(qs)]
+    db.session.execute(insert(Quantity), rows)
+    for seizure, _clean in pairs:  # load them from the database when read
+        db.session.expire(seizure, ["items", "route"])
 
 
 def create_seizure(user, operation, data, now=None) -> Seizure:
@@ -157,6 +189,8 @@ def create_seizures(user, operation, records, now=None, skip_identical=False, si
         db.session.add(seizure)
         result.created.append(seizure)
     db.session.flush()
+    if cleaned:
+        _insert_children(list(zip(result.created, cleaned)))
     for seizure in result.created:
         log_action(seizure, "seizure.created", user, data={"status": seizure.status,
                                                            "reference": seizure.national_reference},
