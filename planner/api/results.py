@@ -191,8 +191,22 @@ def list_seizures(operation_id):
     errors.raise_if_any(_("The query parameters are not valid."))
     rows, total = seizure_page(access, {k: v for k, v in filters.items() if v is not None}, sort, page, per_page)
     embargo = operation.results_embargo_until
-    return _list_answer([seizure_json(s) for s in rows], total, page, per_page,
+    return _list_answer(_without_unseen_warnings(access, [seizure_json(s) for s in rows]), total, page, per_page,
                         results_embargo_until=embargo.isoformat() if embargo else None)
+
+
+def _without_unseen_warnings(access, bodies):
+    """`warning_id` stays only where the reader sees that warning: others do not learn that it exists."""
+    from planner.messages.models import WarningMessage
+    from planner.messages.queries import warning_scope
+
+    cited = {b["warning_id"] for b in bodies if b["warning_id"]}
+    seen = set(db.session.scalars(select(WarningMessage.id).where(warning_scope(access),
+                                                                  WarningMessage.id.in_(cited)))) if cited else set()
+    for body in bodies:
+        if body["warning_id"] not in seen:
+            body["warning_id"] = None
+    return bodies
 
 
 @endpoint("/operations/<int:operation_id>/seizures", methods=("POST",), scope=WRITE_RESULTS, tags=TAGS,
@@ -229,8 +243,8 @@ def create_seizures_endpoint(operation_id):
           errors=(404,))
 def get_seizure(seizure_id):
     """404 unless you may see the record (its existence is not told). The ETag is the version."""
-    seizure, _access = seizure_by_id_for(current_user, seizure_id)
-    return _record_response(seizure_json(seizure))
+    seizure, access = seizure_by_id_for(current_user, seizure_id)
+    return _record_response(_without_unseen_warnings(access, [seizure_json(seizure)])[0])
 
 
 @endpoint("/seizures/<int:seizure_id>", methods=("PATCH",), scope=WRITE_RESULTS, tags=TAGS,

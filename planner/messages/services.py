@@ -301,3 +301,19 @@ def link_seizure_to_warning(user, seizure, now=None):
     return _record_feedback(user, warning, row, FeedbackOutcome.SEIZURE.value, "", seizure, now or utcnow(),
                             extra={"from_seizure": seizure.national_reference})
 
+
+
+def reopen_feedback_of_withdrawn_seizure(user, seizure, now=None):
+    """A withdrawn seizure no longer answers a warning: the feedback that named it is open again (audited), so
+    that the warning waits for an answer and no figure credits a seizure that does not count."""
+    now = now or utcnow()
+    rows = db.session.scalars(select(WarningAddressee).where(WarningAddressee.seizure_id == seizure.id)).all()
+    for row in rows:
+        before = _feedback_state(row)
+        row.outcome, row.feedback, row.seizure_id, row.seizure = None, "", None, None
+        row.answered_at, row.answered_by_id = None, None
+        db.session.flush()
+        log_action(row.warning, "warning.feedback_reopened", user,
+                   data={"organisation": row.organisation.code, "before": before,
+                         "reason": "seizure withdrawn"}, operation_id=row.warning.operation_id, now=now)
+    return rows

@@ -296,6 +296,9 @@ def withdraw_seizure(user, seizure, reason, expected_version, now=None) -> Seizu
     db.session.flush()
     log_action(seizure, "seizure.withdrawn", user, data={"reason": reason}, operation_id=seizure.operation_id,
                now=now)
+    from planner.messages.services import reopen_feedback_of_withdrawn_seizure
+
+    reopen_feedback_of_withdrawn_seizure(user, seizure, now=now)
     return seizure
 
 

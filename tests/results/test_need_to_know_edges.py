@@ -112,3 +112,30 @@ def test_a_draft_can_no_longer_be_submitted_in_evaluation(factory, running):
     with pytest.raises(ValidationError) as refused:
         update_seizure(pl, draft, {"status": "submitted"}, draft.version)
     assert "status" in refused.value.errors
+
+
+def test_withdrawing_the_seizure_that_answered_a_warning_reopens_the_feedback(factory, running):
+    warning = _warning(factory, running, "LT", ["PL"])
+    db.session.commit()
+    pl = factory.user("PL", "officer")
+    seizure = create_seizure(pl, running, seizure_data(warning_id=warning.id))
+    db.session.commit()
+    row = db.session.scalar(select(WarningAddressee))
+    assert (row.outcome, row.seizure_id) == ("seizure", seizure.id)
+    withdraw_seizure(pl, seizure, "Wrong vehicle", seizure.version)
+    db.session.commit()
+    db.session.expire_all()
+    row = db.session.scalar(select(WarningAddressee))
+    assert (row.outcome, row.seizure_id, row.answered_at) == (None, None, None)
+
+
+def test_a_seizure_shows_the_warning_it_cites_only_to_those_who_see_the_warning(api, factory, running):
+    warning = _warning(factory, running, "LT", ["PL"])
+    db.session.commit()
+    seizure = create_seizure(factory.user("PL", "officer"), running,
+                             seizure_data(warning_id=warning.id, share_with_eu_member_states=True))
+    db.session.commit()
+    assert api("GET", f"/seizures/{seizure.id}", factory.user("NL", "officer")).get_json()["warning_id"] is None
+    listed = api("GET", f"/operations/{running.id}/seizures", factory.user("NL", "officer")).get_json()["items"]
+    assert [s["warning_id"] for s in listed] == [None]
+    assert api("GET", f"/seizures/{seizure.id}", factory.coordinator("LT")).get_json()["warning_id"] == warning.id
