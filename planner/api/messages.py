@@ -15,7 +15,8 @@ from planner.core.clock import utcnow
 from planner.core.errors import FieldErrors, PermissionDenied
 from planner.extensions import db
 from planner.messages.queries import (
-    awaiting_any, sees_feedback, sees_messages, visible_linked_seizures, visible_warnings, waiting_hours, warning_by_id_for,
+    awaiting_any, sees_feedback, sees_messages, visible_linked_seizures, visible_warnings, waiting_hours,
+    warning_by_id_for,
 )
 from planner.messages.services import FEEDBACK_FIELDS, WARNING_FIELDS, give_feedback, send_warning
 from planner.operations.queries import get_visible_operation

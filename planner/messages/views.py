@@ -14,7 +14,8 @@ from planner.messages.forms import FeedbackForm, WarningForm
 from planner.messages.models import FeedbackOutcome, ProfileType, Urgency
 from planner.messages.queries import (
     FILTERS, addressable_participations, addressee_row, awaiting_feedback, get_visible_warning, may_answer, may_send,
-    own_submitted_seizures, sees_feedback, sees_messages, visible_linked_seizures, visible_warnings, waited_label, waiting_hours,
+    own_submitted_seizures, sees_feedback, sees_messages, visible_linked_seizures, visible_warnings, waited_label,
+    waiting_hours,
 )
 from planner.messages.services import PROFILE_FIELDS, give_feedback, require_sender, send_warning
 from planner.operations.queries import get_visible_operation

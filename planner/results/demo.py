@@ -75,7 +75,8 @@ def _amber_shield(op, now):
     day = lambda n, h=10: start + timedelta(days=n, hours=h)  # noqa: E731
     to_pl = _warnings(op, start, now)
     _seizure("LT", op, day(1), "Medininkai", "LT", "land_border", "road", "scanner",
-             [_cigarettes(2875000, "1437500.00")], now, conveyance={"vehicle_plate": "AB 1234", "vehicle_nationality": "BY"},
+             [_cigarettes(2875000, "1437500.00")], now,
+             conveyance={"vehicle_plate": "AB 1234", "vehicle_nationality": "BY"},
              route=[{"country": "BY", "role": "origin"}, {"country": "DE", "role": "destination"}],
              concealment="cover_load", concealment_details="Behind pallets of wood briquettes",
              offenders=[{"role": "driver", "nationality": "BY"}], arrests=1, investigation_opened=True,

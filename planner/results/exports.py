@@ -20,7 +20,8 @@ def seizure_rows(operation, access, filters):
         for item in s.items:
             for q in item.quantities:
                 yield [s.national_reference, s.organisation.code, s.status, seizure_phase(s), s.seized_at,
-                       s.country, s.place, s.location_type, s.transport_mode, s.detection_method, item.category, item.type, item.counterfeit,
+                       s.country, s.place, s.location_type, s.transport_mode, s.detection_method, item.category,
+                       item.type, item.counterfeit,
                        item.description, item.hs_code, item.brand, q.value, q.unit, q.normalised_value, q.base_unit,
                        item.estimated_value_eur if q.position == 0 else None,
                        item.duties_evaded_eur if q.position == 0 else None, s.concealment, s.arrests,

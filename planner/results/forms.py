@@ -71,7 +71,8 @@ def seizure_from_form(form, quick=False) -> dict:
     for key in BOOLEANS:
         if key != "counterfeit":
             data[key] = _flag(form, key)
-    data["conveyance"] = {k: _value(form, f"conveyance.{k}") for k in CONVEYANCE_FIELDS if _value(form, f"conveyance.{k}")}
+    data["conveyance"] = {k: _value(form, f"conveyance.{k}") for k in CONVEYANCE_FIELDS
+                          if _value(form, f"conveyance.{k}")}
     data["route"] = [
         {"country": _value(form, f"route.{i}.country"), "place": _value(form, f"route.{i}.place"),
          "role": _value(form, f"route.{i}.role")}
@@ -84,7 +85,8 @@ def seizure_from_form(form, quick=False) -> dict:
     items = []
     for i in range(ITEM_ROWS):
         p = f"items.{i}"
-        quantities = [{"value": _value(form, f"{p}.quantities.{j}.value"), "unit": _value(form, f"{p}.quantities.{j}.unit")}
+        quantities = [{"value": _value(form, f"{p}.quantities.{j}.value"),
+                       "unit": _value(form, f"{p}.quantities.{j}.unit")}
                       for j in range(QUANTITY_ROWS)
                       if _value(form, f"{p}.quantities.{j}.value") or (j == 0 and _value(form, f"{p}.category"))]
         if not _value(form, f"{p}.category") and not quantities and i > 0:

@@ -35,7 +35,8 @@ def live_page(operation_id):
     operation, access = _load(operation_id)
     commodities = live.totals_per_commodity(access)
     per_category = live.seizures_per_category(access)
-    labels = {c: label_of(COMMODITY_CATEGORY, c) for c in {t.category for t in commodities} | {c for c, _n in per_category}}
+    categories = {t.category for t in commodities} | {c for c, _n in per_category}
+    labels = {c: label_of(COMMODITY_CATEGORY, c) for c in categories}
     per_participant = live.seizures_per_participant(access)
     return operation_page(
         "results/live.html", operation, access, tab="results", per_day=live.seizures_per_day(access),

@@ -382,7 +382,8 @@ def _warning(value, ctx, errors):
         return None
     if isinstance(value, str) and value.strip().upper().startswith("W-"):
         number = value.strip()[2:]
-        value = ctx.warning_numbers.get(int(number)) if number.isascii() and number.isdigit() and len(number) < 10 else None
+        known = number.isascii() and number.isdigit() and len(number) < 10
+        value = ctx.warning_numbers.get(int(number)) if known else None
     elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) < 10:
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or value not in ctx.warning_ids:
@@ -458,7 +459,8 @@ def _items(data, ctx, errors):
             errors.add(f"{prefix}.category", _("Choose a commodity category."))
         elif not isinstance(category, str) or category not in categories:
             errors.add(f"{prefix}.category", _("“%(code)s” is not a commodity category in use; use one of: "
-                                               "%(known)s.", code=str(category)[:60], known=", ".join(sorted(categories))))
+                                               "%(known)s.", code=str(category)[:60],
+                                               known=", ".join(sorted(categories))))
             category = None
         if kind is not None and not isinstance(kind, str):
             errors.add(f"{prefix}.type", _("Give the type as text."))

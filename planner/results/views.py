@@ -23,7 +23,9 @@ from planner.results import forms as seizure_forms
 from planner.results.forms import (
     ITEM_ROWS, OFFENDER_ROWS, QUANTITY_ROWS, ROUTE_ROWS, ActionForm, CommentForm, WithdrawForm,
 )
-from planner.results.models import CONVEYANCE_BY_MODE, CONVEYANCE_FIELDS, OffenderRole, RecordStatus, RouteRole, SeizureComment
+from planner.results.models import (
+    CONVEYANCE_BY_MODE, CONVEYANCE_FIELDS, OffenderRole, RecordStatus, RouteRole, SeizureComment,
+)
 from planner.results.queries import (
     SEIZURE_SORTS, get_visible_seizure, may_comment, may_edit_record, may_report, seizure_page, sees_results,
 )
