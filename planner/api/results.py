@@ -195,6 +195,23 @@ def list_seizures(operation_id):
                         results_embargo_until=embargo.isoformat() if embargo else None)
 
 
+# What a GET answers besides the fields a client sends: a PATCH may send a GET body back unchanged.
+SEIZURE_READ_ONLY = ("id", "operation_id", "organisation", "phase", "withdrawn_reason", "withdrawn_at",
+                     "submitted_at", "created_at", "updated_at")
+CONTROL_READ_ONLY = ("id", "operation_id", "organisation", "status", "withdrawn_reason")
+
+
+def _without_read_only(data, read_only, current):
+    """The body without the read-only fields a GET answered; a read-only field sent with another value is an
+    error (it cannot be changed), never silently ignored."""
+    errors = FieldErrors()
+    for key in read_only:
+        if key in data and data[key] != current.get(key):
+            errors.add(key, _("This field cannot be changed (it is %(value)s).", value=current.get(key)))
+    errors.raise_if_any(_("The body changes fields that cannot be changed."))
+    return {k: v for k, v in data.items() if k not in read_only}
+
+
 def _without_unseen_warnings(access, bodies):
     """`warning_id` stays only where the reader sees that warning: others do not learn that it exists."""
     from planner.messages.models import WarningMessage
@@ -258,7 +275,7 @@ def update_seizure_endpoint(seizure_id):
     `version` you read (or If-Match); a stale version answers 409 with `current_version`. A draft is submitted
     with `"status": "submitted"`; a submitted record never returns to draft."""
     seizure, _access = seizure_by_id_for(current_user, seizure_id)
-    data = json_body()
+    data = _without_read_only(json_body(), SEIZURE_READ_ONLY, seizure_json(seizure))
     reject_unknown_fields(data, (*SEIZURE_FIELDS, "version"))
     version = expected_version(data)
     data.pop("version", None)
@@ -417,7 +434,7 @@ def update_control_endpoint(control_id):
     """Only the reporting administration, until the operation closes. Send the fields to change and the
     `version` read (or If-Match); a stale version answers 409 with `current_version`."""
     record, _access = control_by_id_for(current_user, control_id)
-    data = json_body()
+    data = _without_read_only(json_body(), CONTROL_READ_ONLY, control_json(record))
     reject_unknown_fields(data, (*CONTROL_FIELDS, "version"))
     version = expected_version(data)
     data.pop("version", None)

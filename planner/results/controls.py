@@ -47,7 +47,7 @@ def create_controls(user, operation, records, now=None, skip_identical=False, si
     stored = _stored(operation, user.organisation)
     errors = FieldErrors()
     seen = {}
-    cleaned = []
+    cleaned, revived = [], []
     result = BatchResult()
     for i, data in enumerate(records):
         prefix = "" if single else f"controls.{i}."
@@ -64,6 +64,9 @@ def create_controls(user, operation, records, now=None, skip_identical=False, si
             continue
         seen[key] = i
         existing = stored.get(key)
+        if existing is not None and existing.status == RecordStatus.WITHDRAWN.value:
+            revived.append((existing, clean))  # recorded again after its withdrawal: the same row, new counts
+            continue
         if existing is not None:
             same = existing.controls == clean["controls"] and existing.hits == clean["hits"]
             if skip_identical and same and existing.status == RecordStatus.SUBMITTED.value:
@@ -81,6 +84,14 @@ def create_controls(user, operation, records, now=None, skip_identical=False, si
                                created_by_id=user.id, created_at=now, control_date=clean["date"],
                                **{k: v for k, v in clean.items() if k != "date"})
         db.session.add(record)
+        result.created.append(record)
+    for record, clean in revived:
+        record.control_date = clean["date"]
+        for k, v in clean.items():
+            if k != "date":
+                setattr(record, k, v)
+        record.status, record.withdrawn_reason = RecordStatus.SUBMITTED.value, None
+        record.updated_at, record.updated_by_id = now, user.id
         result.created.append(record)
     db.session.flush()
     for record in result.created:

@@ -76,18 +76,18 @@ def seizure_from_form(form, quick=False) -> dict:
     data["route"] = [
         {"country": _value(form, f"route.{i}.country"), "place": _value(form, f"route.{i}.place"),
          "role": _value(form, f"route.{i}.role")}
-        for i in range(ROUTE_ROWS) if _value(form, f"route.{i}.country") or _value(form, f"route.{i}.role")
+        for i in posted_rows(form, "route") if _value(form, f"route.{i}.country") or _value(form, f"route.{i}.role")
     ]
     data["offenders"] = [
         {"role": _value(form, f"offenders.{i}.role"), "nationality": _value(form, f"offenders.{i}.nationality") or None}
-        for i in range(OFFENDER_ROWS) if _value(form, f"offenders.{i}.role")
+        for i in posted_rows(form, "offenders") if _value(form, f"offenders.{i}.role")
     ]
     items = []
-    for i in range(ITEM_ROWS):
+    for i in posted_rows(form, "items"):
         p = f"items.{i}"
         quantities = [{"value": _value(form, f"{p}.quantities.{j}.value"),
                        "unit": _value(form, f"{p}.quantities.{j}.unit")}
-                      for j in range(QUANTITY_ROWS)
+                      for j in posted_rows(form, f"{p}.quantities")
                       if _value(form, f"{p}.quantities.{j}.value") or (j == 0 and _value(form, f"{p}.category"))]
         if not _value(form, f"{p}.category") and not quantities and i > 0:
             continue
@@ -101,6 +101,33 @@ def seizure_from_form(form, quick=False) -> dict:
         })
     data["items"] = items
     return data
+
+
+MAX_FORM_ROWS = 200  # no list of a seizure is longer (validation.py caps them lower still)
+
+
+def posted_rows(form, prefix) -> list:
+    """The row numbers posted under `prefix` (`items` → 0, 1, 2 … from `items.<n>.…`), in order: the form has as
+    many rows as the record needs, so none is dropped on a save."""
+    head = prefix + "."
+    rows = set()
+    for name in form.keys():
+        if name.startswith(head):
+            number = name[len(head):].split(".", 1)[0]
+            if number.isascii() and number.isdigit() and int(number) < MAX_FORM_ROWS:
+                rows.add(int(number))
+    return sorted(rows)
+
+
+def form_rows(values) -> dict:
+    """How many rows of each list the full form offers: the defaults, or what the record holds plus a blank one."""
+    def count(prefix):
+        return len(posted_rows(values, prefix))
+
+    items = max(ITEM_ROWS, count("items") + 1)
+    quantities = max([QUANTITY_ROWS] + [count(f"items.{i}.quantities") + 1 for i in range(items)])
+    return {"items": items, "quantities": quantities, "route": max(ROUTE_ROWS, count("route") + 1),
+            "offenders": max(OFFENDER_ROWS, count("offenders") + 1)}
 
 
 def form_values(seizure_body, zone) -> dict:

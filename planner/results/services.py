@@ -41,9 +41,9 @@ def _require_reporter(access):
 
 
 def content_hash(clean) -> str:
-    """What an import compares with a stored record: its content, whatever its status."""
-    body = {k: v for k, v in clean.items() if k != "status"}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+    """What an import compares with a stored record: its content and its status (a row that submits a stored
+    draft is not the same row: it is a conflict, and the draft is submitted on its page or through the API)."""
+    return hashlib.sha256(json.dumps(clean, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def next_reference(organisation, year) -> str:

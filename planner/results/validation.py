@@ -33,6 +33,7 @@ SEIZURE_FIELDS = (
 ITEM_FIELDS = ("category", "type", "description", "hs_code", "brand", "counterfeit", "quantities",
                "estimated_value_eur", "duties_evaded_eur")
 QUANTITY_FIELDS = ("value", "unit")
+DERIVED_QUANTITY_FIELDS = ("normalised_value", "base_unit")  # in what the API answers; ignored when sent back
 ROUTE_FIELDS = ("country", "place", "role")
 OFFENDER_FIELDS = ("role", "nationality")
 SHARING_FIELDS = ("share_with_eu_member_states", "share_with_third_countries", "share_with_agencies")
@@ -501,7 +502,7 @@ def _quantities(row, errors, prefix):
     seen = set()
     for j, q in _list(row, "quantities", FieldErrorsPrefix(errors, prefix), MAX_QUANTITIES, required=True):
         path = f"{prefix}.quantities.{j}"
-        _unknown(q, QUANTITY_FIELDS, path, errors)
+        _unknown(q, QUANTITY_FIELDS + DERIVED_QUANTITY_FIELDS, path, errors)
         unit = None
         raw_unit = q.get("unit")
         if raw_unit in (None, ""):

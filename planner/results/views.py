@@ -20,9 +20,7 @@ from planner.operations.tabs import register_tab
 from planner.operations.views import operation_page
 from planner.organisations.models import Organisation
 from planner.results import forms as seizure_forms
-from planner.results.forms import (
-    ITEM_ROWS, OFFENDER_ROWS, QUANTITY_ROWS, ROUTE_ROWS, ActionForm, CommentForm, WithdrawForm,
-)
+from planner.results.forms import ActionForm, CommentForm, WithdrawForm
 from planner.results.models import (
     CONVEYANCE_BY_MODE, CONVEYANCE_FIELDS, OffenderRole, RecordStatus, RouteRole, SeizureComment,
 )
@@ -63,7 +61,6 @@ def _vocabularies():
         "units": unit_choices(), "commodities": commodity_tree(), "concealments": choices(CONCEALMENT_METHOD),
         "route_roles": RouteRole.choices(), "offender_roles": OffenderRole.choices(),
         "conveyance_fields": CONVEYANCE_FIELDS, "conveyance_by_mode": CONVEYANCE_BY_MODE,
-        "form_rows": {"items": ITEM_ROWS, "quantities": QUANTITY_ROWS, "route": ROUTE_ROWS, "offenders": OFFENDER_ROWS},
     }
 
 
@@ -181,6 +178,7 @@ def _form_page(operation, access, quick, values, errors, message=None, record=No
     return operation_page(
         "results/seizure_form.html", operation, access, tab="results", quick=quick, values=values,
         errors=errors, message=message, seizure=record, form=ActionForm(),
+        form_rows=seizure_forms.form_rows(values),
         cited_warning=_cited_warning(access, values.get("warning_id")), **_vocabularies(),
     ), status
 

@@ -139,3 +139,36 @@ def test_a_seizure_shows_the_warning_it_cites_only_to_those_who_see_the_warning(
     listed = api("GET", f"/operations/{running.id}/seizures", factory.user("NL", "officer")).get_json()["items"]
     assert [s["warning_id"] for s in listed] == [None]
     assert api("GET", f"/seizures/{seizure.id}", factory.coordinator("LT")).get_json()["warning_id"] == warning.id
+
+
+def test_a_get_body_sent_back_as_a_patch_changes_nothing_but_the_version(api, factory, running):
+    officer = factory.user("LT", "officer")
+    seizure = create_seizure(officer, running, seizure_data(items=[{"category": "waste", "type": "plastic",
+                                                                     "quantities": [{"value": "283671.925", "unit": "t"}]}]))
+    db.session.commit()
+    body = api("GET", f"/seizures/{seizure.id}", officer).get_json()
+    answer = api("PATCH", f"/seizures/{seizure.id}", officer, json=body)
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["items"] == body["items"]
+    from planner.results.controls import create_controls
+
+    record = create_controls(officer, running, [{"date": "2026-05-08", "location": "Medininkai",
+                                                 "transport_mode": "road", "selection_basis": "random",
+                                                 "controls": 9, "hits": 1}]).created[0]
+    db.session.commit()
+    control = api("GET", f"/controls/{record.id}", officer).get_json()
+    assert api("PATCH", f"/controls/{record.id}", officer, json=control).status_code == 200
+
+
+def test_a_batch_that_would_submit_a_stored_draft_is_a_conflict_not_a_silent_skip(factory, running):
+    from planner.results.services import create_seizures
+
+    officer = factory.user("LT", "officer")
+    create_seizures(officer, running, [seizure_data(national_reference="LT-D1", status="draft")])
+    db.session.commit()
+    assert create_seizures(officer, running, [seizure_data(national_reference="LT-D1", status="draft")],
+                           skip_identical=True).skipped == ["LT-D1"]
+    with pytest.raises(ValidationError) as refused:
+        create_seizures(officer, running, [seizure_data(national_reference="LT-D1", status="submitted")],
+                        skip_identical=True)
+    assert "seizures.0.national_reference" in refused.value.errors

@@ -269,3 +269,81 @@ def test_the_sender_of_a_warning_is_credited_apart_from_the_seizing_administrati
     credited = html[html.index('id="warnings-credited"'):]
     assert re.search(r"<td>LT</td><td class=\"text-end\">1</td><td class=\"text-end\">1</td>", credited)
     assert 'id="chart-per-commodity"' in html and "Cigarettes" in html
+
+
+class _FormReader:
+    """What a browser posts for the seizure form as rendered: inputs, checked boxes, selected options, textareas."""
+
+    def __init__(self, html):
+        from html.parser import HTMLParser
+
+        self.data = {}
+        reader = self
+
+        class Parser(HTMLParser):
+            select = textarea = None
+
+            def handle_starttag(self, tag, attrs):
+                a = dict(attrs)
+                if tag == "input" and a.get("name") and a.get("type") != "checkbox":
+                    reader.data[a["name"]] = a.get("value", "")
+                elif tag == "input" and a.get("type") == "checkbox" and "checked" in a:
+                    reader.data[a["name"]] = a.get("value", "y")
+                elif tag == "select":
+                    self.select = a.get("name")
+                    reader.data.setdefault(self.select, "")
+                elif tag == "option" and self.select and "selected" in a:
+                    reader.data[self.select] = a.get("value", "")
+                elif tag == "textarea":
+                    self.textarea = a.get("name")
+                    reader.data[self.textarea] = ""
+
+            def handle_endtag(self, tag):
+                if tag == "select":
+                    self.select = None
+                if tag == "textarea":
+                    self.textarea = None
+
+            def handle_data(self, text):
+                if self.textarea:
+                    reader.data[self.textarea] += text
+
+        Parser().feed(html[html.index('id="seizure-form"'):])
+
+
+def test_saving_the_edit_form_unchanged_keeps_every_row_of_a_long_record(factory, running, login, client):
+    officer = factory.user("LT", "officer")
+    items = [{"category": "tobacco", "type": "raw_tobacco", "quantities": [
+        {"value": "1.250", "unit": "t"}, {"value": "40", "unit": "pcs"}, {"value": "3", "unit": "l"}]}] + [
+        {"category": "cigarettes", "type": "cigarettes", "quantities": [{"value": str(1000 * n), "unit": "pcs"}]}
+        for n in range(1, 4)]
+    route = [{"country": c, "role": "transit"} for c in ("BY", "LT", "LV", "EE", "FI", "SE")]
+    offenders = [{"role": "driver", "nationality": c} for c in ("BY", "UA", "LT", "PL", "LV", "DE")]
+    seizure = create_seizure(officer, running, seizure_data(items=items, route=route, offenders=offenders))
+    db.session.commit()
+    login(officer)
+    form = _FormReader(client.get(f"/operations/{running.id}/seizures/{seizure.id}/edit").get_data(as_text=True))
+    form.data["action"] = "submit"
+    response = client.post(f"/operations/{running.id}/seizures/{seizure.id}/edit", data=form.data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    stored = db.session.get(Seizure, seizure.id)
+    assert [len(i.quantities) for i in stored.items] == [3, 1, 1, 1]
+    assert [s.country for s in stored.route] == ["BY", "LT", "LV", "EE", "FI", "SE"]
+    assert [o["nationality"] for o in stored.offenders] == ["BY", "UA", "LT", "PL", "LV", "DE"]
+    assert stored.items[0].quantities[0].value == Decimal("1.25") and stored.items[0].quantities[2].unit == "l"
+
+
+def test_a_withdrawn_control_record_can_be_recorded_again(factory, running, login, client):
+    login(factory.user("PL", "officer"))
+    url = f"/operations/{running.id}/controls"
+    day = {"date": "2026-05-08", "location": "Terespol"}
+    client.post(url, data={**day, "counts.road.risk_profile.controls": "40", "counts.road.risk_profile.hits": "3"})
+    record = db.session.scalar(select(ControlRecord))
+    client.post(f"{url}/{record.id}/withdraw", data={"reason": "Counted twice", "version": str(record.version)})
+    again = client.post(url, data={**day, "counts.road.risk_profile.controls": "20", "counts.road.risk_profile.hits": "1"})
+    assert again.status_code == 302
+    db.session.expire_all()
+    rows = db.session.scalars(select(ControlRecord)).all()
+    assert [(r.id, r.status, r.controls, r.hits, r.withdrawn_reason) for r in rows] == [
+        (record.id, "submitted", 20, 1, None)]
