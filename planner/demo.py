@@ -101,6 +101,7 @@ def seed_demo(now=None):
 
     # 1. AMBER SHIELD (LT, OLAF co-organising): cigarettes by road and rail on the eastern border, operational.
     amber = create_operation(lt, {"code_name": "AMBER SHIELD", "year": year, "lead": "LT", "co_organisers": ["OLAF"],
+                                  "time_zone": "Europe/Vilnius",
                                   "summary": "Cigarette smuggling by road and rail across the eastern land border "
                                              "(BY/RU → LT, LV, PL → DE, NL)."}, now=at(200))
     step(lt, amber, "submit", now=at(190))
@@ -108,7 +109,7 @@ def seed_demo(now=None):
     for code in ("PL", "LV", "DE"):
         _accept(amber, code, lt, at(160))
     _accept(amber, "EUROPOL", lt, at(160), role="observer")
-    _invite(amber, "UA", lt, at(150), respond_by=(now + timedelta(days=7)).date())
+    _accept(amber, "UA", lt, at(150))  # a third country: it sees only what is shared with third countries
     _invite(amber, "NL", lt, at(160), respond_by=at(140).date())
     respond(_answerer("NL"), amber, "NL", False, "No staff available during the operational window.", now=at(150))
     step(lt, amber, "start", now=at(10))

@@ -32,9 +32,19 @@ def _officer(code):
 
 
 def _seizure(code, operation, when, place, country, location_type, mode, detection, items, now, **extra):
+    """Recorded an hour after it was made (or now, for one made within the last hour)."""
     data = {"seized_at": when.isoformat(), "country": country, "place": place, "location_type": location_type,
             "transport_mode": mode, "detection_method": detection, "items": items, **extra}
-    return create_seizure(_officer(code), operation, data, now=now)
+    return create_seizure(_officer(code), operation, data, now=min(when + timedelta(hours=1), now))
+
+
+def _local_midnight(operation, moment):
+    """The start of the operation's local day of `moment` (demo times read as hours of that day)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(operation.time_zone)
+    local = moment.astimezone(zone)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _cigarettes(sticks, value=None):
@@ -45,6 +55,7 @@ def _cigarettes(sticks, value=None):
 
 
 def _warnings(op, start, now):
+    """`start`: local midnight of the first day of the operational phase."""
     """Warnings of the operation: one answered with a seizure (by the Terespol seizure below), one controlled
     with nothing found, one still awaiting feedback."""
     from planner.messages.services import give_feedback, send_warning
@@ -55,14 +66,18 @@ def _warnings(op, start, now):
         "urgency": "urgent", "addressees": ["PL"],
         "profile": {"vehicle_plate": "BR 55 120", "vehicle_nationality": "BY"},
         "route": [{"country": "BY", "place": "Brest", "role": "origin"}, {"country": "PL", "role": "transit"}],
-        "indicators": "Empty return trip declared; fuel tank replaced last month."}, now=start + timedelta(days=2))
+        "indicators": "Empty return trip declared; fuel tank replaced last month."}, now=start + timedelta(days=2, hours=9))
     pl_to_lt = send_warning(_officer("PL"), op, {
         "subject": "Container train 3012: wagons re-sealed in transit", "profile_type": "consignment",
         "urgency": "routine", "addressees": ["LT"], "profile": {"train_number": "3012"},
-        "indicators": "Seal numbers differ from the transit declaration."}, now=start + timedelta(days=3))
+        "indicators": "Seal numbers differ from the transit declaration."}, now=start + timedelta(days=3, hours=7))
     give_feedback(_user("ncp@customs.lt.example"), pl_to_lt, {
         "outcome": "nothing_found", "feedback": "Train 3012 scanned at Kybartai; images clean."},
-        now=start + timedelta(days=3, hours=6))
+        now=start + timedelta(days=3, hours=13))
+    send_warning(_user("ncp@customs.pl.example"), op, {
+        "subject": "Lorry UA 0917 with wood pellets, return leg through Ukraine", "profile_type": "vehicle",
+        "urgency": "routine", "addressees": ["UA"], "profile": {"vehicle_plate": "UA 0917", "vehicle_nationality": "UA"},
+        "indicators": "Same consignor as the Terespol seizure."}, now=start + timedelta(days=5, hours=8))
     send_warning(lt, op, {
         "subject": "Van with Latvian plates, hand-rolling tobacco", "profile_type": "vehicle", "urgency": "immediate",
         "addressees": ["LV"], "profile": {"vehicle_plate": "KX 4411", "vehicle_nationality": "LV"},
@@ -72,15 +87,16 @@ def _warnings(op, start, now):
 
 def _amber_shield(op, now):
     start = op.actual_start_at
-    day = lambda n, h=10: start + timedelta(days=n, hours=h)  # noqa: E731
-    to_pl = _warnings(op, start, now)
+    midnight = _local_midnight(op, start)
+    day = lambda n, h=10: midnight + timedelta(days=n, hours=h)  # noqa: E731
+    to_pl = _warnings(op, midnight, now)
     _seizure("LT", op, day(1), "Medininkai", "LT", "land_border", "road", "scanner",
              [_cigarettes(2875000, "1437500.00")], now,
              conveyance={"vehicle_plate": "AB 1234", "vehicle_nationality": "BY"},
              route=[{"country": "BY", "role": "origin"}, {"country": "DE", "role": "destination"}],
              concealment="cover_load", concealment_details="Behind pallets of wood briquettes",
              offenders=[{"role": "driver", "nationality": "BY"}], arrests=1, investigation_opened=True,
-             share_with_agencies=True, public_statistics=True)
+             share_with_agencies=True, share_with_third_countries=True, public_statistics=True)
     rail = _seizure("LT", op, day(3, 6), "Kybartai", "LT", "rail_border", "rail", "risk_profile",
                     [_cigarettes(1200000, "600000.00"),
                      {"category": "tobacco", "type": "raw_tobacco", "quantities": [{"value": "2.350", "unit": "t"}]}],
@@ -117,7 +133,7 @@ def _by_name(name):
 
 @demo_step("end")
 def results_of_the_operational_phase(operation, actor, now):
-    start = operation.actual_start_at
+    start = _local_midnight(operation, operation.actual_start_at)
     if operation.code_name == "PAPER LANTERN":
         _seizure("PL", operation, start + timedelta(days=2, hours=9), "Warsaw Chopin Airport", "PL", "airport",
                  "air_cargo", "risk_profile",
@@ -147,7 +163,7 @@ def results_of_the_running_operations(_operation, _actor, now):
         _amber_shield(amber, now)
     lantern = _by_name("PAPER LANTERN")
     if lantern is not None and lantern.state == "post_operational":  # a follow-up seizure after the phase ended
-        _seizure("PL", lantern, lantern.actual_end_at + timedelta(days=20), "Warsaw Chopin Airport", "PL", "airport",
+        _seizure("PL", lantern, _local_midnight(lantern, lantern.actual_end_at) + timedelta(days=20, hours=11), "Warsaw Chopin Airport", "PL", "airport",
                  "air_cargo", "intelligence",
                  [{"category": "counterfeit", "type": "toys", "counterfeit": True,
                    "quantities": [{"value": "12000", "unit": "pcs"}]}], now, investigation_opened=True)
