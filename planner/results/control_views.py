@@ -11,7 +11,7 @@ from planner.extensions import db
 from planner.operations.views import operation_page
 from planner.results.controls import create_controls, withdraw_control
 from planner.results.figures import control_summary
-from planner.results.forms import ActionForm, WithdrawForm
+from planner.results.forms import ActionForm, WithdrawForm, field_label
 from planner.results.models import ControlRecord
 from planner.results.queries import get_visible_control, may_edit_record, may_report, visible_controls
 from planner.results.views import _load, bp
@@ -35,7 +35,7 @@ def _page(operation, access, values=None, errors=None, message=None, status=200)
         "results/controls.html", operation, access, tab="results", rows=rows, total=total, page=page,
         pages=max(1, -(-total // PER_PAGE)), controls=control_summary(access), may_report=may_report(access),
         may_edit=lambda r: may_edit_record(access, r), values=values or {}, errors=errors or {}, message=message,
-        modes=TransportMode.choices(), bases=SelectionBasis.choices(), form=ActionForm(),
+        modes=TransportMode.choices(), bases=SelectionBasis.choices(), form=ActionForm(), field_label=field_label,
         withdraw_form=WithdrawForm(),
     ), status
 

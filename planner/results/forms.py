@@ -146,7 +146,8 @@ def form_values(seizure_body, zone) -> dict:
 
     walk("", seizure_body)
     moment = datetime.fromisoformat(seizure_body["seized_at"]).astimezone(zone)
-    values["seized_date"], values["seized_time"] = moment.date().isoformat(), moment.strftime("%H:%M")
+    values["seized_date"] = moment.date().isoformat()
+    values["seized_time"] = moment.strftime("%H:%M:%S" if moment.second else "%H:%M")
     return values
 
 
@@ -158,3 +159,42 @@ def values_from_post(form) -> dict:
             if name == key or name.endswith(f".{key}"):
                 values[name] = _flag(form, name)
     return values
+
+
+def field_label(path) -> str:
+    """A dotted error path in words for the error summary: `items.1.quantities.0.unit` → "Item 2, quantity 1:
+    unit"."""
+    from flask_babel import gettext as _
+
+    names = {
+        "seized_at": _("Date and time"), "national_reference": _("National reference"), "country": _("Country"),
+        "place": _("Place"), "location_code": _("Location code"), "location_type": _("Location type"),
+        "detection_method": _("Detection method"), "warning_id": _("Warning"), "transport_mode": _("Transport mode"),
+        "concealment": _("Concealment method"), "concealment_details": _("Concealment details"),
+        "modus_operandi": _("Modus operandi"), "arrests": _("Arrests"), "embargo_until": _("Embargo"),
+        "status": _("Status"), "items": _("Goods"), "route": _("Route"), "offenders": _("Offenders"),
+        "category": _("commodity category"), "type": _("commodity type"), "description": _("description"),
+        "hs_code": _("HS code"), "brand": _("brand"), "value": _("quantity"), "unit": _("unit"),
+        "estimated_value_eur": _("estimated value"), "duties_evaded_eur": _("duties evaded"), "role": _("role"),
+        "nationality": _("nationality"), "quantities": _("quantities"), "date": _("Day"), "location": _("Location"),
+        "controls": _("controls"), "hits": _("found something"), "commodity": _("Commodity"),
+    }
+    parts = str(path).split(".")
+    words, rest = [], parts
+    while len(rest) >= 2 and rest[1].isdigit():
+        n = int(rest[1]) + 1
+        words.append({"items": _("Item %(n)d", n=n), "quantities": _("quantity %(n)d", n=n),
+                      "route": _("Route step %(n)d", n=n), "offenders": _("Offender %(n)d", n=n)}.get(
+            rest[0], f"{rest[0]} {n}"))
+        rest = rest[2:]
+    if len(rest) == 4 and rest[0] == "counts":  # the controls grid: counts.<mode>.<basis>.<field>
+        from planner.vocab.queries import label_of
+
+        return _("%(mode)s, %(basis)s: %(field)s", mode=label_of("transport_mode", rest[1]),
+                 basis=label_of("selection_basis", rest[2]), field=names.get(rest[3], rest[3]))
+    if rest and rest[0] == "conveyance" and len(rest) == 2:
+        rest = [str(CONVEYANCE_FIELDS.get(rest[1], rest[1]))]
+    tail = " ".join(names.get(p, p) for p in rest)
+    if not words:
+        return tail
+    return ", ".join(words) + (f": {tail}" if tail else "")

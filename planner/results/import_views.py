@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -131,13 +132,15 @@ def _file_column(key):
 def _flash_result(result):
     label = SHEET_LABELS[result.sheet]
     if result.sheet == "seizures":
-        text = _("%(sheet)s sheet imported: %(imported)d seizures recorded from %(rows)d rows, %(skipped)d skipped "
-                 "(recorded already with the same content).", sheet=label, imported=result.imported,
-                 rows=result.rows, skipped=result.skipped)
+        text = _("%(sheet)s sheet imported (%(rows)s): %(imported)s, %(skipped)s skipped (recorded already with the "
+                 "same content).", sheet=label, rows=ngettext("%(num)d row", "%(num)d rows", result.rows),
+                 imported=ngettext("%(num)d seizure recorded", "%(num)d seizures recorded", result.imported),
+                 skipped=result.skipped)
     else:
-        text = _("%(sheet)s sheet imported: %(imported)d control records stored from %(rows)d rows, %(skipped)d "
-                 "skipped (recorded already with the same numbers).", sheet=label, imported=result.imported,
-                 rows=result.rows, skipped=result.skipped)
+        text = _("%(sheet)s sheet imported (%(rows)s): %(imported)s, %(skipped)s skipped (recorded already with the "
+                 "same numbers).", sheet=label, rows=ngettext("%(num)d row", "%(num)d rows", result.rows),
+                 imported=ngettext("%(num)d control record stored", "%(num)d control records stored",
+                                   result.imported), skipped=result.skipped)
     flash(text, "success")
     if result.other_rows:
         other = "controls" if result.sheet == "seizures" else "seizures"

@@ -266,6 +266,8 @@ def update_seizure(user, seizure, data, expected_version, now=None) -> Seizure:
         errors.add("national_reference", _("Your administration already recorded %(ref)s in this operation.",
                                            ref=clean["national_reference"]))
     errors.raise_if_any(_("The seizure is not valid."))
+    if content_hash(clean) == seizure.content_hash and clean["status"] == seizure.status:
+        return seizure  # nothing changed: no new version, no audit entry
     _apply(seizure, clean)
     if clean["status"] == RecordStatus.SUBMITTED.value and seizure.status == RecordStatus.DRAFT.value:
         seizure.status = RecordStatus.SUBMITTED.value

@@ -61,6 +61,7 @@ def _vocabularies():
         "units": unit_choices(), "commodities": commodity_tree(), "concealments": choices(CONCEALMENT_METHOD),
         "route_roles": RouteRole.choices(), "offender_roles": OffenderRole.choices(),
         "conveyance_fields": CONVEYANCE_FIELDS, "conveyance_by_mode": CONVEYANCE_BY_MODE,
+        "field_label": seizure_forms.field_label,
     }
 
 
@@ -128,7 +129,8 @@ def seizures_xlsx(operation_id):
 
     operation, access = _load(operation_id)
     filters = _list_filters(operation, [])
-    data = seizures_workbook(operation, access, filters)
+    sort = request.args.get("sort", "-seized_at")
+    data = seizures_workbook(operation, access, filters, sort if sort.lstrip("-") in SEIZURE_SORTS else "-seized_at")
     return Response(data, mimetype=XLSX_MIMETYPE, headers={
         "Content-Disposition": f'attachment; filename="{operation.reference}-seizures.xlsx"'})
 

@@ -230,3 +230,20 @@ def place_countries():
 
 
 STATUS_FILTERS = {"active": _l("Active"), "inactive": _l("Inactive"), "all": _l("All")}
+
+
+def term_label(name, code, parent=None) -> str:
+    """The label of a code for display, as label_of, but each admin-managed vocabulary is read once per request
+    (a list of records shows many codes): templates call it as `vocab_label(...)`."""
+    from flask import g, has_request_context
+
+    if name not in MANAGED_VOCABULARIES or not has_request_context():
+        return label_of(name, code, parent)
+    cache = g.setdefault("_vocabulary_labels", {})
+    if name not in cache:
+        rows = db.session.scalars(select(VocabularyTerm).where(VocabularyTerm.vocabulary == name))
+        cache[name] = {(r.parent_code, r.code): display_label(r) for r in rows}
+    labels = cache[name]
+    if name == COMMODITY_TYPE:
+        return labels.get((parent or "", code)) or str(code)
+    return labels.get(("", code)) or str(code)

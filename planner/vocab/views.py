@@ -30,8 +30,9 @@ MAX_ERRORS_SHOWN = 200
 
 @bp.app_template_global()
 def vocab_label(name, code, parent=None):
-    """{{ vocab_label('location_type', record.location_type) }} in any template."""
-    return queries.label_of(name, code, parent)
+    """{{ vocab_label('location_type', record.location_type) }} in any template (each admin-managed vocabulary is
+    read once per request)."""
+    return queries.term_label(name, code, parent)
 
 
 @bp.route("/")

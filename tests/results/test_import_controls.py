@@ -78,5 +78,5 @@ def test_the_page_imports_the_controls_sheet(running, factory, client, login):
         "sheet": "controls", "file": (BytesIO(content), "controls.xlsx")}, content_type="multipart/form-data",
         follow_redirects=True)
     assert done.status_code == 200
-    assert "3 control records stored from 3 rows, 0 skipped" in done.get_data(as_text=True)
+    assert "(3 rows): 3 control records stored, 0 skipped" in done.get_data(as_text=True)
     assert count(ControlRecord) == 3

@@ -186,7 +186,7 @@ def test_the_page_imports_a_sheet_and_shows_problems_with_the_marked_workbook(ru
         follow_redirects=True)
     assert done.status_code == 200
     text = done.get_data(as_text=True)
-    assert "2 seizures recorded from 2 rows, 0 skipped" in text
+    assert "(2 rows): 2 seizures recorded, 0 skipped" in text
     assert "The Controls sheet of the file has 1 filled rows" in text
     assert count(Seizure) == 2 and count(ControlRecord) == 0
 
