@@ -205,3 +205,37 @@ def _register_history_scopes():
 
 
 _register_history_scopes()
+
+
+def reported_days(operations):
+    """{operation id: {organisation id: set of local dates}} on which each organisation has a submitted seizure or
+    control record: what a result reporting deadline looks at (planner.scheduling.deadlines)."""
+    from planner.results.live import local_day
+
+    result = {op.id: {} for op in operations}
+
+    def add(operation_id, organisation_id, day):
+        day = day if isinstance(day, date) else date.fromisoformat(str(day))
+        result[operation_id].setdefault(organisation_id, set()).add(day)
+
+    for op in operations:
+        day = local_day(Seizure.seized_at, op)
+        for organisation_id, seized_on in db.session.execute(
+                select(Seizure.organisation_id, day).where(Seizure.operation_id == op.id,
+                                                           Seizure.status == RecordStatus.SUBMITTED.value).distinct()):
+            add(op.id, organisation_id, seized_on)
+    for operation_id, organisation_id, control_date in db.session.execute(
+            select(ControlRecord.operation_id, ControlRecord.organisation_id, ControlRecord.control_date)
+            .where(ControlRecord.operation_id.in_([op.id for op in operations]),
+                   ControlRecord.status == RecordStatus.SUBMITTED.value).distinct()):
+        add(operation_id, organisation_id, control_date)
+    return result
+
+
+def _register_result_days():
+    from planner.scheduling.deadlines import register_result_days
+
+    register_result_days(reported_days)
+
+
+_register_result_days()

@@ -3,7 +3,9 @@ that a deadline relative to a phase moves when the phase moves. Dates are local 
 zone; "today" is the clock's now converted to that zone.
 
 Each deadline names the organisations that must meet it and, for each, whether it did: "met", "missing", or
-"open" where the planner cannot tell yet (results, contributions and reports are not recorded here yet)."""
+"open" where the planner cannot tell yet (contributions and reports are not recorded here yet). A result
+reporting day is met by an organisation that reported a result dated since the previous reporting day (the
+results capability tells which days, through `register_result_days`)."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -16,7 +18,7 @@ from planner.core.clock import utcnow
 from planner.core.enums import LabelledEnum
 from planner.extensions import db
 from planner.operations.access import ORGANISER_PLACES, operation_access
-from planner.operations.models import Operation, OperationState
+from planner.operations.models import STARTED_STATES, Operation, OperationState
 from planner.operations.queries import visible_operations
 from planner.participants.models import ParticipationStatus
 from planner.scheduling.models import PhaseKind, ReportingFrequency
@@ -140,10 +142,31 @@ def _reporting_days(start, end, frequency):
     return days[:MAX_OCCURRENCES]
 
 
+# Which local days each organisation reported results on, per operation. The results capability registers the
+# query, so that the schedule knows no feature built after it.
+_RESULT_DAYS = []
+
+
+def register_result_days(func):
+    """`func(operations)` returns {operation id: {organisation id: set of local dates with a reported result}}."""
+    _RESULT_DAYS.append(func)
+
+
+def result_days(operations):
+    merged = {op.id: {} for op in operations}
+    started = [op for op in operations if op.state in STARTED_STATES]
+    for func in _RESULT_DAYS if started else ():
+        for operation_id, by_org in func(started).items():
+            for organisation_id, days in by_org.items():
+                merged[operation_id].setdefault(organisation_id, set()).update(days)
+    return merged
+
+
 def preload_schedules(operations):
     """Load what the deadlines of these operations need in a few queries instead of a few per operation: their
-    participations with nominations and contact points, phases and schedule settings. Returns
-    {operation id: (phases by kind, reporting frequency)} for operation_deadlines."""
+    participations with nominations and contact points, phases, schedule settings and the days results were
+    reported on. Returns {operation id: (phases by kind, reporting frequency, result days)} for
+    operation_deadlines."""
     from sqlalchemy.orm import selectinload
 
     from planner.participants.models import Nomination, Participation
@@ -160,7 +183,9 @@ def preload_schedules(operations):
         phases.setdefault(phase.operation_id, {})[phase.kind] = phase
     frequencies = dict(db.session.execute(
         select(Schedule.operation_id, Schedule.reporting_frequency).where(Schedule.operation_id.in_(ids))).all())
-    return {i: (phases.get(i, {}), frequencies.get(i, ReportingFrequency.WEEKLY.value)) for i in ids}
+    days = result_days(operations)
+    return {i: (phases.get(i, {}), frequencies.get(i, ReportingFrequency.WEEKLY.value), days.get(i, {}))
+            for i in ids}
 
 
 def operation_deadlines(operation, preloaded=None):
@@ -168,9 +193,9 @@ def operation_deadlines(operation, preloaded=None):
     from planner.scheduling.services import reporting_frequency
 
     if preloaded is not None:
-        phases, frequency = preloaded
+        phases, frequency, reported = preloaded
     else:
-        phases, frequency = _phases(operation), None
+        phases, frequency, reported = _phases(operation), None, None
     participations = list(operation.participations)
     participants = [p for p in participations if p.is_participant]
     organisers = [p for p in participations if p.status == ParticipationStatus.ACCEPTED
@@ -191,10 +216,16 @@ def operation_deadlines(operation, preloaded=None):
                                operational.start_date - timedelta(days=NOMINATION_DAYS_BEFORE_START), operation,
                                status, key="nominations"))
         frequency = frequency or reporting_frequency(operation)
-        for n, day in enumerate(_reporting_days(operational.start_date, operational.end_date, frequency)):
-            result.append(Deadline(DeadlineKind.RESULTS, day, operation,
-                                   {p.organisation: OPEN for p in participants}, key=f"results-{day.isoformat()}",
+        days = _reporting_days(operational.start_date, operational.end_date, frequency)
+        if days and reported is None:
+            reported = result_days([operation])[operation.id]
+        since = operational.start_date
+        for day in days:
+            status = {p.organisation: MET if any(since <= d <= day for d in reported.get(p.organisation_id, ()))
+                      else MISSING for p in participants}
+            result.append(Deadline(DeadlineKind.RESULTS, day, operation, status, key=f"results-{day.isoformat()}",
                                    note=str(ReportingFrequency(frequency).label)))
+            since = day + timedelta(days=1)
     final = phases.get(PhaseKind.FINAL_REPORT_DUE.value)
     if final is not None:
         organiser_ids = {p.organisation_id for p in organisers}

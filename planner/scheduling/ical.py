@@ -71,11 +71,13 @@ def user_feed(user, phases_by_operation, my_deadlines, annual=(), stamp=None):
     return cal.to_ical()
 
 
-def operation_calendar(operation, phases, deadlines, stamp=None):
+def operation_calendar(operation, phases, deadlines, stamp=None, show_missing=True):
+    """`show_missing`: name who has not met each deadline (the organisers' and the oversight's business)."""
     stamp = stamp or utcnow()
     cal = _calendar(f"{operation.reference} {operation.code_name}")
     for phase in phases:
         cal.add_component(phase_event(operation, phase, stamp))
     for deadline in deadlines:
-        cal.add_component(deadline_event(deadline, [org.code for org in deadline.missing], stamp))
+        missing = [org.code for org in deadline.missing] if show_missing else []
+        cal.add_component(deadline_event(deadline, missing, stamp))
     return cal.to_ical()

@@ -150,7 +150,8 @@ def operation_ics(operation_id):
 
 def operation_ics_body(operation, access):
     return ical.operation_calendar(operation, phases_of(operation),
-                                   visible_deadlines(access, operation_deadlines(operation)))
+                                   visible_deadlines(access, operation_deadlines(operation)),
+                                   show_missing=sees_who_is_missing(access))
 
 
 def ics_response(body, filename):
