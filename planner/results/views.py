@@ -22,7 +22,7 @@ from planner.organisations.models import Organisation
 from planner.results import forms as seizure_forms
 from planner.results.forms import ActionForm, CommentForm, WithdrawForm
 from planner.results.models import (
-    CONVEYANCE_BY_MODE, CONVEYANCE_FIELDS, OffenderRole, RecordStatus, RouteRole, SeizureComment,
+    CONVEYANCE_FIELDS, OffenderRole, RecordStatus, RouteRole, SeizureComment,
 )
 from planner.results.queries import (
     SEIZURE_SORTS, get_visible_seizure, may_comment, may_edit_record, may_report, seizure_page, sees_results,
@@ -60,7 +60,7 @@ def _vocabularies():
         "detection_methods": DetectionMethod.choices(), "transport_modes": TransportMode.choices(),
         "units": unit_choices(), "commodities": commodity_tree(), "concealments": choices(CONCEALMENT_METHOD),
         "route_roles": RouteRole.choices(), "offender_roles": OffenderRole.choices(),
-        "conveyance_fields": CONVEYANCE_FIELDS, "conveyance_by_mode": CONVEYANCE_BY_MODE,
+        "conveyance_fields": CONVEYANCE_FIELDS,
         "field_label": seizure_forms.field_label,
     }
 

@@ -347,3 +347,22 @@ def test_a_withdrawn_control_record_can_be_recorded_again(factory, running, logi
     rows = db.session.scalars(select(ControlRecord)).all()
     assert [(r.id, r.status, r.controls, r.hits, r.withdrawn_reason) for r in rows] == [
         (record.id, "submitted", 20, 1, None)]
+
+
+def test_the_coordinator_sets_the_results_embargo_on_the_live_page(factory, running, login, client):
+    from datetime import date
+
+    from planner.operations.models import Operation
+
+    url = f"/operations/{running.id}/results/embargo"
+    login(factory.user("LT", "officer"))
+    assert client.post(url, data={"embargo_until": "2026-09-30"}).status_code == 403
+    login(factory.coordinator("LT"))
+    client.post(url, data={"embargo_until": "2026-01-01"})  # in the past: refused, nothing stored
+    db.session.expire_all()
+    assert db.session.get(Operation, running.id).results_embargo_until is None
+    response = client.post(url, data={"embargo_until": "2026-09-30"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Operation, running.id).results_embargo_until == date(2026, 9, 30)
+    assert "nothing public before 2026-09-30" in client.get(f"/operations/{running.id}/results").get_data(as_text=True)
