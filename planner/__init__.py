@@ -98,6 +98,7 @@ def _import_models():
     import planner.vocab.models  # noqa: F401
     import planner.messages.models  # noqa: F401
     import planner.results.models  # noqa: F401
+    import planner.reports.models  # noqa: F401
     import planner.api.idempotency  # noqa: F401
 
 

@@ -2,7 +2,9 @@
 
 A Council note has a cover block (document number, date, from, to, subject, handling marking), then numbered
 sections of paragraphs, key/value lists, tables and drawings. The handling marking (e.g. LIMITE) is printed in
-the header of EVERY page, beside the document number; the footer says "page X of Y".
+the header of EVERY page, beside the document number; the footer says "page X of Y". With `contents=True` a
+"Contents" block after the cover lists every section and subsection with its page number; every heading is
+also an entry of the PDF outline (bookmarks). A heading is any paragraph in style "h1" or "h2".
 
 Usage (any feature, e.g. a business case or a roster contact list):
 
@@ -18,16 +20,20 @@ Usage (any feature, e.g. a business case or a roster contact list):
     note.drawing(some_reportlab_graphics_drawing)
     pdf_bytes = note.build()
 
+`CouncilNote(cover, contents=True)` (or `note.contents()` right after creating the note) adds the contents.
+The same note gives the same bytes on every build (`invariant=True`, the default; the PDF's creation date is
+then `creation_date` if given, else a fixed date), so a frozen report can be rebuilt and compared by hash.
+
 Pass `marking=""` (or "NONE") for an unmarked document: the header then carries the number only. Strings given
 to the builder are shown as given: translate them (gettext) before.
 """
 from dataclasses import dataclass, field
-from datetime import date as date_type
+from datetime import date as date_type, datetime, timezone
 from io import BytesIO
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
@@ -35,11 +41,13 @@ from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (
     KeepTogether, ListFlowable, ListItem, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
 )
+from reportlab.platypus.tableofcontents import TableOfContents
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 20 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 UNMARKED = ("", "NONE", None)
+HEADING_LEVELS = {"h1": 0, "h2": 1}  # paragraph style name → level in the contents and the outline
 
 
 @dataclass
@@ -59,7 +67,8 @@ class NoteCover:
 
     def label(self, key):
         defaults = {"from": "From:", "to": "To:", "subject": "Subject:", "number": "Document number:",
-                    "file_code": "File code:", "previous": "Previous document:", "page": "page %(page)d of %(pages)d"}
+                    "file_code": "File code:", "previous": "Previous document:", "page": "page %(page)d of %(pages)d",
+                    "contents": "Contents"}
         return self.labels.get(key, defaults[key])
 
     @property
@@ -83,6 +92,10 @@ def _styles():
         "small": ParagraphStyle("small", parent=base["BodyText"], fontName="Helvetica", fontSize=8, leading=10),
         "cell": ParagraphStyle("cell", parent=base["BodyText"], fontName="Helvetica", fontSize=9, leading=11),
         "head": ParagraphStyle("head", parent=base["BodyText"], fontName="Helvetica-Bold", fontSize=9, leading=11),
+        "cell_right": ParagraphStyle("cell_right", parent=base["BodyText"], fontName="Helvetica", fontSize=9,
+                                     leading=11, alignment=TA_RIGHT),
+        "head_right": ParagraphStyle("head_right", parent=base["BodyText"], fontName="Helvetica-Bold", fontSize=9,
+                                     leading=11, alignment=TA_RIGHT),
         "h1": ParagraphStyle("h1", parent=base["Heading2"], fontName="Helvetica-Bold", fontSize=12, leading=15,
                              spaceBefore=10, spaceAfter=4),
         "h2": ParagraphStyle("h2", parent=base["Heading3"], fontName="Helvetica-Bold", fontSize=10.5, leading=13,
@@ -91,26 +104,57 @@ def _styles():
                                   alignment=TA_CENTER, textColor=colors.darkred),
         "subject": ParagraphStyle("subject", parent=base["BodyText"], fontName="Helvetica-Bold", fontSize=11,
                                   leading=14),
+        "contents_title": ParagraphStyle("contents_title", parent=base["Heading2"], fontName="Helvetica-Bold",
+                                         fontSize=12, leading=15, spaceBefore=4, spaceAfter=4),
+        "toc1": ParagraphStyle("toc1", parent=base["BodyText"], fontName="Helvetica", fontSize=10, leading=13,
+                               leftIndent=6 * mm, firstLineIndent=-6 * mm, rightIndent=10 * mm, spaceBefore=3, spaceAfter=0),
+        "toc2": ParagraphStyle("toc2", parent=base["BodyText"], fontName="Helvetica", fontSize=9, leading=12,
+                               leftIndent=14 * mm, firstLineIndent=-8 * mm, rightIndent=10 * mm, spaceBefore=0, spaceAfter=0),
     }
 
 
+def _pdf_date(moment):
+    """A date or datetime as a PDF date string (UTC; a naive datetime is taken as UTC)."""
+    if not isinstance(moment, datetime):
+        moment = datetime(moment.year, moment.month, moment.day)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
 class _NumberedCanvas(pdf_canvas.Canvas):
-    """Defers each page until the total is known, then draws the header and "page X of Y" on every page."""
+    """Defers each page until the total is known, then draws the header and "page X of Y" on every page.
+
+    Under multiBuild every pass makes a new canvas and only the last one is saved, so the totals drawn are those
+    of the final layout. Bookmarks are bound to a page when it is really written (at save), not when asked for:
+    until then the document does not know which page it is on.
+    """
 
     cover: NoteCover = None
+    creation_date = None
 
     def __init__(self, *args, **kwargs):
+        self._bookmarks = []
         super().__init__(*args, **kwargs)
         self._pages = []
+        if self.creation_date is not None:
+            stamp = _pdf_date(self.creation_date)
+            self.setDateFormatter(lambda *_parts: stamp)
+
+    def bookmarkPage(self, key, *args, **kwargs):
+        self._bookmarks.append((key, args, kwargs))
 
     def showPage(self):
         self._pages.append(dict(self.__dict__))
+        self._bookmarks = []
         self._startPage()
 
     def save(self):
         total = len(self._pages)
         for state in self._pages:
             self.__dict__.update(state)
+            for key, args, kwargs in self._bookmarks:
+                pdf_canvas.Canvas.bookmarkPage(self, key, *args, **kwargs)
             self._decorate(total)
             super().showPage()
         super().save()
@@ -136,18 +180,52 @@ class _NumberedCanvas(pdf_canvas.Canvas):
         self.restoreState()
 
 
-class CouncilNote:
-    """Collects the body of a note; `build()` returns the PDF as bytes."""
+class _NoteDocument(SimpleDocTemplate):
+    """Reports every h1/h2 paragraph to the contents (TOCEntry) and to the PDF outline, with a bookmark."""
 
-    def __init__(self, cover: NoteCover, title=None, author=""):
+    def beforeDocument(self):
+        self._headings = 0
+        self._outline_level = -1
+
+    def afterFlowable(self, flowable):
+        if not isinstance(flowable, Paragraph):
+            return
+        level = HEADING_LEVELS.get(flowable.style.name)
+        if level is None:
+            return
+        self._headings += 1
+        key = f"heading-{self._headings}"
+        plain = flowable.getPlainText()
+        self.canv.bookmarkPage(key, fit="XYZ", top=self.frame._y + flowable.style.spaceAfter + flowable.height)
+        self._outline_level = min(level, self._outline_level + 1)  # the outline may not skip a level
+        self.canv.addOutlineEntry(plain, key, level=self._outline_level)
+        self.notify("TOCEntry", (level, escape(plain), self.page, key))
+
+
+class CouncilNote:
+    """Collects the body of a note; `build()` returns the PDF as bytes.
+
+    contents: add the "Contents" block after the cover (see `contents()`).
+    invariant: the same note gives the same bytes (no time stamp, a fixed document id).
+    creation_date: a date or datetime (UTC) written as the PDF's creation and modification date; without it an
+    invariant note carries a fixed date (2000-01-01) and any other note the time of the build.
+    """
+
+    def __init__(self, cover: NoteCover, title=None, author="", contents=False, invariant=True,
+                 creation_date=None):
         self.cover = cover
         self.styles = _styles()
         self.story = []
         self.title = title or cover.subject
         self.author = author
+        self.invariant = invariant
+        self.creation_date = creation_date
         self._section = 0
         self._subsection = 0
+        self._contents = None
         self._cover_block()
+        if contents:
+            self.contents()
 
     # --- the cover ---------------------------------------------------------------------------------------
     def _cover_block(self):
@@ -175,6 +253,16 @@ class CouncilNote:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ]))
         self.story += [table, Spacer(1, 6 * mm)]
+
+    def contents(self, title=None):
+        """The "Contents" block at this point of the story (call it right after creating the note): every
+        section and subsection with its page number, each a link to its heading. Added once; `title` defaults
+        to the cover's "contents" label."""
+        if self._contents is not None:
+            return
+        self._contents = TableOfContents(levelStyles=[self.styles["toc1"], self.styles["toc2"]], dotsMinLevel=0)
+        heading = title if title is not None else self.cover.label("contents")
+        self.story += [Paragraph(text(heading), self.styles["contents_title"]), self._contents, Spacer(1, 6 * mm)]
 
     # --- the body ----------------------------------------------------------------------------------------
     def section(self, title):
@@ -217,9 +305,12 @@ class CouncilNote:
 
     def table(self, headers, rows, col_widths=None, align_right=(), total_row=False):
         """A table with a repeated header row. col_widths in mm; align_right lists column indexes."""
-        data = [[Paragraph(text(h), self.styles["head"]) for h in headers]]
+        right = set(align_right)  # a Paragraph aligns itself: the cell's ALIGN alone would not move it
+        head = [self.styles["head_right" if i in right else "head"] for i in range(len(headers))]
+        data = [[Paragraph(text(h), head[i]) for i, h in enumerate(headers)]]
         for row in rows:
-            data.append([Paragraph(text(v), self.styles["cell"]) for v in row])
+            data.append([Paragraph(text(v), self.styles["cell_right" if i in right else "cell"])
+                         for i, v in enumerate(row)])
         widths = [w * mm for w in col_widths] if col_widths else None
         table = Table(data, colWidths=widths, repeatRows=1)
         style = [
@@ -248,11 +339,25 @@ class CouncilNote:
         self.story.append(PageBreak())
 
     def build(self) -> bytes:
+        """The PDF; as many layout passes as the contents need to settle its page numbers."""
         buffer = BytesIO()
-        doc = SimpleDocTemplate(
+        doc = _NoteDocument(
             buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 4 * mm,
             bottomMargin=MARGIN, title=self.title, author=self.author, subject=self.cover.subject,
+            invariant=1 if self.invariant else 0,
         )
-        canvas_class = type("NoteCanvas", (_NumberedCanvas,), {"cover": self.cover})
-        doc.build(list(self.story), canvasmaker=canvas_class)
+        canvas_class = type("NoteCanvas", (_NumberedCanvas,),
+                            {"cover": self.cover, "creation_date": self.creation_date})
+        if self._contents is not None:
+            # the first pass lays the contents out with every heading already listed (pages unknown yet), so
+            # the second pass only fills in the page numbers and confirms them: two passes instead of three
+            self._contents.clearEntries()
+            self._contents.addEntries(self._expected_contents())
+        doc.multiBuild(list(self.story), canvasmaker=canvas_class)
         return buffer.getvalue()
+
+    def _expected_contents(self):
+        """The contents entries the headings of the story will give, with page 0 for every page number."""
+        headings = [f for f in self.story if isinstance(f, Paragraph) and f.style.name in HEADING_LEVELS]
+        return [(HEADING_LEVELS[f.style.name], escape(f.getPlainText()), 0, f"heading-{number}")
+                for number, f in enumerate(headings, start=1)]

@@ -1,0 +1,203 @@
+"""The generic Council note builder: contents with right page numbers, outline, marking and "page X of Y" on
+every page, byte-identical rebuilds, and bar charts."""
+import re
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from planner.core.charts import MAX_ROWS, bar_chart
+from planner.core.pdf import CouncilNote, NoteCover
+
+SECTIONS = ["Overview of the operation", "Seizures by commodity", "Lessons learned"]
+SUBSECTIONS = {1: ["Controls & hit rate"], 2: ["Cigarettes <and> tobacco"]}
+CHART_TITLE = "Seizures per administration in kilograms"
+
+
+def make_cover(marking="LIMITE"):
+    return NoteCover(number="JSO 2026/07 FR", date=date(2026, 3, 1), sender="Lead administration",
+                     recipient="Customs Cooperation Working Party", subject="Final report", marking=marking)
+
+
+def make_note(contents=True, **kwargs):
+    note = CouncilNote(make_cover(), contents=contents, **kwargs)
+    note.section(SECTIONS[0])
+    note.paragraph("Introduction text.")
+    note.subsection(SUBSECTIONS[1][0])
+    note.table(["Row", "Quantity"], [[f"record {i}", f"{i}.125"] for i in range(120)], col_widths=[100, 60],
+               align_right=(1,))
+    note.section(SECTIONS[1])
+    note.subsection(SUBSECTIONS[2][0])
+    note.drawing(bar_chart([("DE", Decimal("1250.125")), ("FR", 80), ("Administration with a very long name "
+                                                                        "that will not fit beside the bars", 3)],
+                           title=CHART_TITLE, value_label=lambda v: f"{v} kg"), "Chart caption")
+    note.table(["Row", "Quantity"], [[f"item {i}", str(i)] for i in range(40)])
+    note.section(SECTIONS[2])
+    note.paragraph("Closing text.")
+    return note
+
+
+def page_texts(pdf):
+    reader = PdfReader(BytesIO(pdf))
+    return reader, [page.extract_text(extraction_mode="layout") for page in reader.pages]  # lines as drawn
+
+
+def heading_pages(texts, heading):
+    """1-based pages holding `heading` as a line of its own (the contents line carries dots and a number)."""
+    return [n for n, t in enumerate(texts, start=1) if heading in [line.strip() for line in t.splitlines()]]
+
+
+def contents_entries(text):
+    """{entry title: page} read from the contents lines ("1. Title . . . . 3")."""
+    entries = {}
+    for line in text.splitlines():
+        match = re.match(r"^\s*(\d+(?:\.\d+)?\.\s.*?)\s*(?:\.\s*){3,}(\d+)\s*$", line)
+        if match:
+            entries[match.group(1).strip()] = int(match.group(2))
+    return entries
+
+
+def expected_headings():
+    headings = []
+    for number, title in enumerate(SECTIONS, start=1):
+        headings.append(f"{number}. {title}")
+        headings += [f"{number}.{i}. {sub}" for i, sub in enumerate(SUBSECTIONS.get(number, []), start=1)]
+    return headings
+
+
+def test_contents_lists_every_heading_with_the_page_it_is_on():
+    _reader, texts = page_texts(make_note().build())
+    assert len(texts) >= 4  # the table rows span pages
+    assert "Contents" in texts[0]
+    entries = contents_entries(texts[0])
+    headings = expected_headings()
+    assert list(entries) == headings
+    for heading in headings:
+        pages = heading_pages(texts, heading)
+        assert len(pages) == 1, (heading, pages)
+        assert entries[heading] == pages[0], heading
+    # the sections really are spread over several pages: the check above compares different numbers
+    assert len({entries[h] for h in headings}) >= 3
+
+
+def test_contents_method_and_translated_label_and_long_contents():
+    cover = make_cover()
+    cover.labels = {"contents": "Table des matières"}
+    note = CouncilNote(cover)
+    note.contents()
+    note.contents()  # added once
+    for number in range(1, 61):
+        note.section(f"Part {number}")
+        note.table(["a"], [[str(i)] for i in range(8)])
+    _reader, texts = page_texts(note.build())
+    assert texts[0].count("Table des matières") == 1
+    assert "Contents" not in "".join(texts)
+    entries = {}
+    for text in texts[:3]:  # sixty entries do not fit on the first page
+        entries.update(contents_entries(text))
+    assert len(entries) == 60
+    for number in (1, 30, 60):
+        assert entries[f"{number}. Part {number}"] == heading_pages(texts, f"{number}. Part {number}")[0]
+
+
+def test_without_contents_there_is_no_contents_block():
+    _reader, texts = page_texts(make_note(contents=False).build())
+    assert "Contents" not in texts[0]
+    assert heading_pages(texts, f"1. {SECTIONS[0]}") == [1]
+
+
+def test_every_page_carries_the_marking_and_page_x_of_y():
+    _reader, texts = page_texts(make_note().build())
+    total = len(texts)
+    assert total >= 4
+    for number, text in enumerate(texts, start=1):
+        assert "LIMITE" in text, number
+        assert "JSO 2026/07 FR" in text, number
+        assert f"page {number} of {total}" in text, number
+        assert not re.search(rf"page \d+ of (?!{total}\b)\d+", text), number
+
+
+def test_unmarked_note_has_no_marking():
+    note = CouncilNote(make_cover(marking=""), contents=True)
+    note.section("Only section")
+    _reader, texts = page_texts(note.build())
+    assert "LIMITE" not in texts[0]
+    assert "page 1 of 1" in texts[0]
+
+
+def test_headings_are_bookmarks_in_the_outline():
+    reader, texts = page_texts(make_note().build())
+    flat = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                flat.append((item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline)
+    assert [title for title, _page in flat] == expected_headings()
+    for title, page in flat:
+        assert heading_pages(texts, title) == [page], title
+    links = [a.get_object() for a in reader.pages[0].get("/Annots", [])]
+    assert sum(1 for a in links if a["/Subtype"] == "/Link") >= len(expected_headings())
+
+
+def test_builds_are_byte_identical():
+    note = make_note()
+    first = note.build()
+    assert note.build() == first
+    assert make_note().build() == first
+    assert make_note(creation_date=date(2026, 3, 1)).build() == make_note(creation_date=date(2026, 3, 1)).build()
+
+
+def test_creation_date_is_written_when_given():
+    moment = datetime(2026, 3, 1, 10, 30, tzinfo=timezone.utc)
+    reader, _texts = page_texts(make_note(creation_date=moment).build())
+    assert reader.metadata.creation_date.replace(tzinfo=timezone.utc) == moment
+    reader, _texts = page_texts(make_note().build())
+    assert reader.metadata.creation_date.year == 2000  # the fixed date of an invariant document
+
+
+def test_chart_renders_in_the_pdf():
+    _reader, texts = page_texts(make_note().build())
+    text = "\n".join(texts)
+    assert CHART_TITLE in text
+    assert "1250.125 kg" in text and "80 kg" in text
+    assert "DE" in text and "Administration with a very long" in text
+    assert "that will not fit beside the bars" not in text  # the label was cut
+
+
+def test_bar_chart_shape():
+    assert bar_chart([]) is None
+    small = bar_chart([("a", 1)], title="t")
+    many = bar_chart([(f"row {i}", Decimal(i) / 3) for i in range(40)])
+    capped = bar_chart([(f"row {i}", Decimal(i) / 3) for i in range(MAX_ROWS)])
+    assert many.height > small.height
+    assert many.height == capped.height
+    assert bar_chart([("a", 1)], width_mm=100).width < small.width
+    zeros = bar_chart([("a", 0), ("b", Decimal("0.000"))])
+    assert zeros is not None
+    chart = [node for node in many.contents if node.__class__.__name__ == "HorizontalBarChart"][0]
+    assert chart.data == [[pytest.approx(i / 3) for i in range(MAX_ROWS)]]
+    assert all(isinstance(v, float) for v in chart.data[0])
+
+
+def test_bar_chart_is_deterministic():
+    from reportlab.graphics import renderSVG
+
+    rows = [("cigarettes", Decimal("283671.925")), ("cocaine", 12)]
+    assert renderSVG.drawToString(bar_chart(rows)) == renderSVG.drawToString(bar_chart(rows))
+
+
+def test_align_right_columns_are_right_aligned():
+    note = CouncilNote(make_cover())
+    note.table(["Item", "Quantity"], [["a", "1.5"], ["b", "12345.125"]], col_widths=[60, 60], align_right=(1,))
+    page = PdfReader(BytesIO(note.build())).pages[0]
+    starts = {}
+    page.extract_text(visitor_text=lambda t, cm, tm, *_: starts.setdefault(t.strip(), cm[4] + tm[4]))
+    assert starts["1.5"] > starts["12345.125"]  # the shorter number starts further right: the ends line up
+    assert starts["a"] == starts["b"]
