@@ -75,6 +75,10 @@ def annual_report_dataset(year, revision=0) -> ReportDataset:
                   ", ".join(str(TransportMode(c).label) for c in programme.uncovered_sectors) or "—", TEXT)
     overview.fact("priority_uncovered", _("Priority goods no operation covers"),
                   ", ".join(label("commodity_category", c) for c in programme.priority_uncovered) or "—", TEXT)
+    taking_part = _administrations_taking_part([op.id for op in operations if op.state in STARTED_STATES], members)
+    for group in GROUPS:
+        overview.fact(f"taking_part_{group}", _("Administrations taking part: %(group)s", group=group_label(group)),
+                      taking_part[group])
     overview.fact("requested_eur", _("Funding requested (EUR)"), programme.requested_total, MONEY)
     overview.fact("granted_eur", _("Funding granted (EUR)"), programme.granted_total, MONEY)
     overview.fact("seizures", _("Seizures"), totals["seizures"], link=annual_link())
@@ -142,6 +146,21 @@ def annual_report_dataset(year, revision=0) -> ReportDataset:
                          [overview, by_operation, across, comparison], utcnow().replace(microsecond=0).isoformat(),
                          scope_note=_("The figures count every submitted record of the operations of the year, "
                                       "in aggregate."), links_base={"year": year})
+
+
+def _administrations_taking_part(operation_ids, members):
+    """{group: number of distinct administrations that took part (accepted) in an operation run in the year}."""
+    from planner.organisations.models import Organisation
+    from planner.participants.models import Participation
+
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.kind, Organisation.country).distinct()
+        .join(Participation, Participation.organisation_id == Organisation.id)
+        .where(Participation.operation_id.in_(operation_ids), Participation.status == "accepted")).all()
+    counts = dict.fromkeys(GROUPS, 0)
+    for _id, kind, country in rows:
+        counts[group_of(kind, country, members)] += 1
+    return counts
 
 
 def _annual(link):
