@@ -309,7 +309,9 @@ class CouncilNote:
         head = [self.styles["head_right" if i in right else "head"] for i in range(len(headers))]
         data = [[Paragraph(text(h), head[i]) for i, h in enumerate(headers)]]
         for row in rows:
-            data.append([Paragraph(text(v), self.styles["cell_right" if i in right else "cell"])
+            # figures (the right-aligned columns) are short: a plain string is drawn as is, without the cost of
+            # a Paragraph's line breaking (reports hold thousands of figures)
+            data.append([("" if v is None else str(v)) if i in right else Paragraph(text(v), self.styles["cell"])
                          for i, v in enumerate(row)])
         widths = [w * mm for w in col_widths] if col_widths else None
         table = Table(data, colWidths=widths, repeatRows=1)
@@ -317,6 +319,7 @@ class CouncilNote:
             ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONT", (0, 1), (-1, -1), "Helvetica", 9),
         ]
         for index in align_right:
             style.append(("ALIGN", (index, 0), (index, -1), "RIGHT"))

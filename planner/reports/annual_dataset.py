@@ -35,7 +35,13 @@ def annual_link(**filters):
 
 
 def operations_of(year):
-    return db.session.scalars(select(Operation).where(Operation.year == year).order_by(Operation.sequence)).all()
+    from sqlalchemy.orm import selectinload
+
+    from planner.participants.models import Participation
+
+    return db.session.scalars(select(Operation).where(Operation.year == year).order_by(Operation.sequence)
+                              .options(selectinload(Operation.participations)
+                                       .joinedload(Participation.organisation))).all()
 
 
 def group_of(kind, country, members):
@@ -90,7 +96,7 @@ def annual_report_dataset(year, revision=0) -> ReportDataset:
     listing = Table("operations", _("Operations"), [
         Column("reference", _("Reference")), Column("code_name", _("Code name")), Column("lead", _("Lead")),
         Column("state", _("State")), Column("seizures", _("Seizures"), COUNT), Column("arrests", _("Arrests"), COUNT),
-        Column("controls", _("Controls"), COUNT), Column("hits", _("Hits"), COUNT)])
+        Column("controls", _("Controls"), COUNT, linked=False), Column("hits", _("Hits"), COUNT, linked=False)])
     for op in operations:
         f = per_op[op.id]
         listing.add(op.reference, [op.reference, op.code_name, op.lead.code, str(op.state_enum.label),
@@ -109,9 +115,10 @@ def annual_report_dataset(year, revision=0) -> ReportDataset:
         by_operation.subsections.append(_operation_section(op, per_op[op.id], commodities.get(op.id, []),
                                                            conclusions.get(op.id)))
 
+    current_commodities = figures.commodity_totals(records)
     across = Section("across", _("Results across operations"))
     across.tables += [
-        commodity_table("by_commodity", records),
+        commodity_table("by_commodity", records, totals=current_commodities),
         _administration_table(records, members),
         by_column_table("by_transport_mode", _("Seizures by transport mode"), _("Transport mode"),
                         figures.seizures_by(Seizure.transport_mode, records), "transport_mode", "transport_mode"),
@@ -136,7 +143,7 @@ def annual_report_dataset(year, revision=0) -> ReportDataset:
             ("hits", _("Hits"), hits, hits_before)):
         compare.add(key, [text, now, then])
     comparison.tables.append(compare)
-    comparison.tables.append(_commodity_comparison(records, previous, year))
+    comparison.tables.append(_commodity_comparison(current_commodities, previous, year))
 
     number = f"JSO/AR/{year}" + (f" REV {revision}" if revision else "")
     cover = Cover(number=number, date=utcnow().date().isoformat(), sender=SECRETARIAT, recipient=WORKING_PARTY,
@@ -216,7 +223,7 @@ def _administration_table(records, members):
 def _concealment_trend(records, previous, year):
     table = Table("concealment_trend", _("Concealment methods, %(year)d and %(before)d", year=year, before=year - 1),
                   [Column("method", _("Concealment method")), Column("current", str(year), COUNT),
-                   Column("previous", str(year - 1), COUNT)], chart=(0, 1))
+                   Column("previous", str(year - 1), COUNT, linked=False)], chart=(0, 1))
     for code, now, then in figures.concealment_trend(records, previous):
         table.add(code, [label("concealment_method", code), now, then], annual_link(concealment=code))
     return table
@@ -239,14 +246,14 @@ def _participation_matrix(operations):
     return table
 
 
-def _commodity_comparison(records, previous, year):
-    now = {(c, u): (n, q) for c, u, n, q in figures.commodity_totals(records)}
+def _commodity_comparison(current, previous, year):
+    now = {(c, u): (n, q) for c, u, n, q in current}
     then = {(c, u): (n, q) for c, u, n, q in figures.commodity_totals(previous)}
     table = Table("commodity_comparison", _("Quantities by commodity and unit, %(year)d and %(before)d",
                                             year=year, before=year - 1), [
         Column("commodity", _("Commodity")), Column("unit", _("Unit")),
-        Column("current", str(year), QUANTITY), Column("previous", str(year - 1), QUANTITY),
-        Column("change", _("Change"), QUANTITY)])
+        Column("current", str(year), QUANTITY), Column("previous", str(year - 1), QUANTITY, linked=False),
+        Column("change", _("Change"), QUANTITY, linked=False)])
     for key in sorted(set(now) | set(then)):
         q_now, q_then = now.get(key, (0, None))[1], then.get(key, (0, None))[1]
         change = (q_now or 0) - (q_then or 0)

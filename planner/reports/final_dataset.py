@@ -56,12 +56,13 @@ def label(vocabulary, code):
     return term_label(vocabulary, code) if code else "—"
 
 
-def commodity_table(key, records, title=None):
-    """Totals per commodity and unit: seizures, quantity in the base unit, tonnes beside kilograms."""
+def commodity_table(key, records, title=None, totals=None):
+    """Totals per commodity and unit: seizures, quantity in the base unit, tonnes beside kilograms (`totals`:
+    figures.commodity_totals(records) when the caller has them already)."""
     table = Table(key, title or _("Seizures by commodity and unit"), [
         Column("commodity", _("Commodity")), Column("unit", _("Unit")), Column("seizures", _("Seizures"), COUNT),
         Column("quantity", _("Quantity"), QUANTITY), Column("tonnes", _("Tonnes"), QUANTITY)], chart=None)
-    for category, unit, seizures, total in figures.commodity_totals(records):
+    for category, unit, seizures, total in (figures.commodity_totals(records) if totals is None else totals):
         table.add(f"{category}/{unit}", [label("commodity_category", category), unit, seizures, total,
                                          figures.tonnes(total) if unit == "kg" else None],
                   seizure_link(category=category, unit=unit))

@@ -19,6 +19,7 @@ class Column:
     key: str
     label: str
     kind: str = TEXT
+    linked: bool = True  # its figures link to the row's records (False: e.g. last year's figures beside them)
 
 
 @dataclass

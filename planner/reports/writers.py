@@ -13,6 +13,7 @@ from planner.reports.tables import COUNT, MONEY, QUANTITY, RATE, display
 
 NUMBER_FORMATS = {QUANTITY: "#,##0.######", MONEY: "#,##0.00", RATE: "0.00%", COUNT: "#,##0"}
 CHART_ROWS = 20  # a chart shows the largest rows; the table shows them all
+PDF_COLUMNS = 12
 
 
 def _created(dataset):
@@ -87,10 +88,11 @@ def dataset_pdf(dataset) -> bytes:
             if not table.rows:
                 note.paragraph(_("Nothing recorded."), style="small")
                 continue
-            right = [i for i, col in enumerate(table.columns) if col.kind != "text"]
-            note.table([col.label for col in table.columns],
-                       [[display(v, col.kind) for v, col in zip(row, table.columns)] for row in table.rows],
-                       align_right=right)
+            for columns in _column_groups(len(table.columns)):
+                cols = [table.columns[i] for i in columns]
+                note.table([col.label for col in cols],
+                           [[display(row[i], table.columns[i].kind) for i in columns] for row in table.rows],
+                           align_right=[n for n, col in enumerate(cols) if col.kind != "text"])
             if table.chart:
                 label_col, value_col = table.chart
                 rows = [(str(r[label_col]), r[value_col]) for key, r in zip(table.row_keys, table.rows)
@@ -106,6 +108,15 @@ def dataset_pdf(dataset) -> bytes:
     for section in dataset.sections:
         render(section, 0)
     return note.build()
+
+
+def _column_groups(count):
+    """A table wider than the page (the participation matrix of 40 operations) is printed in parts of at most
+    PDF_COLUMNS columns, each repeating the first column."""
+    if count <= PDF_COLUMNS:
+        return [list(range(count))]
+    step = PDF_COLUMNS - 1
+    return [[0] + list(range(start, min(start + step, count))) for start in range(1, count, step)]
 
 
 def _escape(value):

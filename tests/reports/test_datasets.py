@@ -96,3 +96,20 @@ def test_json_round_trip_and_changed_figures(recorded, factory):
                                                                                 annual_report_dataset(2026).figures())}
     assert changes["overview.seizures"] == ("4", "5")
     assert changes["by_commodity.cigarettes/pcs.quantity"] == ("2876000", "2876005")
+
+
+def test_a_table_wider_than_the_page_is_printed_in_parts(factory):
+    """The participation matrix of a year of many operations: every operation appears in the PDF, each part
+    repeating the administrations."""
+    from planner.reports.writers import PDF_COLUMNS, _column_groups
+
+    assert _column_groups(5) == [[0, 1, 2, 3, 4]]
+    parts = _column_groups(41)
+    assert all(p[0] == 0 and len(p) <= PDF_COLUMNS for p in parts)
+    assert sorted(i for p in parts for i in p[1:]) == list(range(1, 41))
+    operations = [factory.operation_in("draft") for _ in range(40)]  # 41 columns failed to build in one part
+    db.session.commit()
+    dataset = annual_report_dataset(operations[0].year)
+    assert len(dataset.table("participation_matrix").columns) == len(operations) + 1
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(dataset_pdf(dataset))).pages)
+    assert all(op.reference in text for op in operations)
