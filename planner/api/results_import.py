@@ -38,7 +38,12 @@ _IMPORT_TEXT = (
     "problems (Content-Type application/vnd.openxmlformats-officedocument.spreadsheetml.sheet). If every row is "
     "right, all are stored in one transaction and the answer (200) counts the records imported and those skipped: "
     "{skip} Officers, contact points and coordinators of an accepted participant, while the operation is "
-    "operational or post-operational (403 otherwise); the records belong to the user's administration."
+    "operational or post-operational (403 otherwise); the records belong to the user's administration.\n\n"
+    "Into an operation recorded afterwards (`POST /operations/past`; closed from the start) the secretariat and "
+    "admins import on behalf of its participating administrations, and nobody else: its template has a first "
+    "column `administration`, the code of the participating administration whose record the row is (required on "
+    "every row, else `rows.<n>.administration`), and the records are stored as submitted records of that "
+    "administration (a row with the status draft is refused)."
 )
 _SEIZURE_SKIP = ("a seizure whose national reference the administration recorded already with the same content is "
                  "skipped; with other content it is a conflict, reported like an error (edit that record instead). "

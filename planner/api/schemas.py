@@ -40,6 +40,9 @@ OPERATION_PROPERTIES = {
     "actual_start_at": DATETIME,
     "actual_end_at": DATETIME,
     "closed_at": DATETIME,
+    "recorded_afterwards": {"type": "boolean",
+                            "description": "Recorded by the secretariat after it took place, directly as closed "
+                                           "(`POST /operations/past`); its results were imported afterwards."},
     "available_transitions": {"type": "array", "items": {"type": "string", "enum": list(TRANSITIONS)},
                               "description": "The actions you may take now (their conditions may still refuse)."},
 }

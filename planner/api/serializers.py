@@ -46,6 +46,7 @@ def operation_json(operation, access):
         "actual_start_at": iso(operation.actual_start_at),
         "actual_end_at": iso(operation.actual_end_at),
         "closed_at": iso(operation.closed_at),
+        "recorded_afterwards": bool(operation.recorded_afterwards),
         "available_transitions": [t.name for t in available_transitions(access.user, operation)],
     })
     return body

@@ -61,7 +61,12 @@ def _earlier(operation):
 
 def evidence_for(operation, goods, sectors):
     """Counts of earlier operations sharing each good and each sector (SQL GROUP BY), and the operations sharing
-    any of them. Results (seizures, controls, hit rate) are not recorded yet: `results_recorded` is False."""
+    any of them; and what the earlier operations sharing any of the goods or sectors produced
+    (planner.business_cases.evidence): `results` per good (submitted seizures holding it, totals per base unit,
+    controls and hit rate of the operations that targeted it), `controls` per sector and in all, and
+    `results_recorded` when any seizure or control of them is recorded."""
+    from planner.business_cases.evidence import past_results
+
     goods, sectors = list(goods or []), list(sectors or [])
     by_goods = dict(db.session.execute(
         select(BusinessCaseGoods.category, func.count(distinct(Operation.id)))
@@ -86,13 +91,17 @@ def evidence_for(operation, goods, sectors):
             .join(BusinessCaseSector, BusinessCaseSector.case_id == BusinessCase.id)
             .where(_earlier(operation), BusinessCaseGoods.category.in_(goods), BusinessCaseSector.sector.in_(sectors))
         ) or 0
+    results, controls, recorded = past_results(_earlier(operation), goods, sectors)
     return {
         "goods": [{"category": g, "operations": by_goods.get(g, 0)} for g in goods],
         "sectors": [{"sector": s, "operations": by_sector.get(s, 0)} for s in sectors],
         "operations_sharing_goods_and_sectors": both,
-        "results_recorded": False,
-        "results": [],
-        "note": str(_l("No seizures or controls are recorded in the planner yet: the quantities, seizures per "
+        "results_recorded": recorded,
+        "results": results,
+        "controls": controls,
+        "note": str(_l("Submitted seizures and controls of the earlier operations sharing these goods or sectors, "
+                       "in aggregate; quantities per unit (kg, l, pieces, EUR apart).") if recorded else
+                    _l("No seizures or controls are recorded in the planner yet: the quantities, seizures per "
                        "unit and hit rates of earlier operations will appear here once they report results.")),
     }
 

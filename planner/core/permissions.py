@@ -14,8 +14,9 @@ ROLE_PERMISSIONS = {
     Role.ADMIN: {
         "authenticated", "admin.users", "admin.organisations", "admin.audit", "admin.vocab",
         "users.manage_own_org", "tokens.service", "operations.create", "programme.view", "admin.mail",
+        "operations.record_past",
     },
-    Role.SECRETARIAT: {"authenticated", "programme.view", "reports.annual"},
+    Role.SECRETARIAT: {"authenticated", "programme.view", "reports.annual", "operations.record_past"},
     Role.COORDINATOR: {"authenticated", "operations.create", "users.manage_own_org", "tokens.service", "programme.view"},
     Role.CONTACT_POINT: {"authenticated", "users.manage_own_org", "tokens.service"},
     Role.OFFICER: {"authenticated"},

@@ -1,7 +1,7 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.core.clock import utcnow
@@ -51,6 +51,9 @@ class Operation(db.Model):
         ),
         CheckConstraint(f"state NOT IN ({_in(STARTED_STATES)}) OR actual_start_at IS NOT NULL", name="started_has_start"),
         CheckConstraint(f"state NOT IN ({_in(ENDED_STATES)}) OR actual_end_at IS NOT NULL", name="ended_has_end"),
+        # An operation of an earlier year recorded by the secretariat afterwards is closed from the start.
+        CheckConstraint("NOT recorded_afterwards OR (state = 'closed' AND closed_at IS NOT NULL)",
+                        name="recorded_afterwards_closed"),
         Index("ix_operation_year_state", "year", "state"),
     )
 
@@ -75,6 +78,9 @@ class Operation(db.Model):
     # No result of the operation appears in anything public before this date (the coordinator sets it; each
     # record may carry its own embargo too).
     results_embargo_until: Mapped[date | None] = mapped_column(Date)
+    # Recorded afterwards by the secretariat, directly as closed, with its results imported on behalf of its
+    # participants (planner.past_operations): the pages say so.
+    recorded_afterwards: Mapped[bool] = mapped_column(default=False, server_default=false())
     version: Mapped[int] = mapped_column(default=1)
 
     lead = relationship("Organisation", foreign_keys=[lead_id], lazy="joined")

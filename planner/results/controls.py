@@ -13,7 +13,7 @@ from planner.operations.access import operation_access
 from planner.results.models import ControlRecord, RecordStatus
 from planner.results.queries import may_edit_record, may_report
 from planner.results.serialization import control_json
-from planner.results.services import BatchResult
+from planner.results.services import BatchResult, reporting_organisation
 from planner.results.validation import clean_control, context_for
 
 MAX_BATCH = 2000
@@ -31,20 +31,25 @@ def _stored(operation, organisation):
     return {(r.control_date, r.location, r.transport_mode, r.selection_basis): r for r in rows}
 
 
-def create_controls(user, operation, records, now=None, skip_identical=False, single=False) -> BatchResult:
+def create_controls(user, operation, records, now=None, skip_identical=False, single=False,
+                    organisation=None) -> BatchResult:
+    """The records belong to the user's administration; `organisation` names another one only for the import of
+    the results of an operation recorded afterwards (planner.results.services.reporting_organisation)."""
     now = now or utcnow()
     access = operation_access(user, operation)
-    if not may_report(access):
+    on_behalf = reporting_organisation(access, organisation)
+    if on_behalf is None and not may_report(access):
         raise PermissionDenied(_("Controls are recorded by officers, contact points and coordinators of a "
                                  "participating administration while the operation is operational or "
                                  "post-operational."))
+    organisation = on_behalf or user.organisation
     if not isinstance(records, list) or not records:
         raise ValidationError(_("Give at least one control record."), {"controls": [_("Give at least one.")]})
     if len(records) > MAX_BATCH:
         raise ValidationError(_("At most %(n)d control records at once.", n=MAX_BATCH),
                               {"controls": [_("At most %(n)d control records at once.", n=MAX_BATCH)]})
-    ctx = context_for(operation, user.organisation, now)
-    stored = _stored(operation, user.organisation)
+    ctx = context_for(operation, organisation, now)
+    stored = _stored(operation, organisation)
     errors = FieldErrors()
     seen = {}
     cleaned, revived = [], []
@@ -80,7 +85,7 @@ def create_controls(user, operation, records, now=None, skip_identical=False, si
     errors.raise_if_any(_("The control record is not valid.") if single else
                         _("Some control records are not valid; none was stored."))
     for clean in cleaned:
-        record = ControlRecord(operation_id=operation.id, organisation_id=user.organisation_id,
+        record = ControlRecord(operation_id=operation.id, organisation_id=organisation.id,
                                created_by_id=user.id, created_at=now, control_date=clean["date"],
                                **{k: v for k, v in clean.items() if k != "date"})
         db.session.add(record)

@@ -141,12 +141,24 @@ CONTROL_COLUMNS = [
     Column("embargo_until", _l("Embargo until"), DATE, CONTROL, width=12),
 ]
 
+# Only in the template of an operation recorded afterwards, whose results the secretariat imports on behalf of
+# its participating administrations: the administration whose record each row is.
+ADMINISTRATION = Column("administration", _l("Reporting administration"), CODE, ITEM, "administrations",
+                        required=True, width=12,
+                        help=_l("Only for an operation recorded afterwards: the code of the participating "
+                                "administration whose record the row is, e.g. LT, on every row."))
+
 SHEETS = {"seizures": SEIZURE_COLUMNS, "controls": CONTROL_COLUMNS}
 SHEET_LABELS = {"seizures": _l("Seizures"), "controls": _l("Controls")}
 # The keys that tell which sheet is which, whatever its title (a translated template has other titles).
 SHEET_SIGNATURES = {"seizures": {"national_reference", "seized_at", "quantity_1"},
                     "controls": {"selection_basis", "controls", "date"}}
-COLUMN_BY_KEY = {name: {c.key: c for c in columns} for name, columns in SHEETS.items()}
+COLUMN_BY_KEY = {name: {c.key: c for c in [ADMINISTRATION, *columns]} for name, columns in SHEETS.items()}
+
+
+def sheet_columns(name, recorded_afterwards=False):
+    """The columns of a data sheet: an operation recorded afterwards has the reporting administration first."""
+    return [ADMINISTRATION, *SHEETS[name]] if recorded_afterwards else SHEETS[name]
 
 _SEIZURE_FILL = PatternFill("solid", fgColor="DDEBF7")
 _ITEM_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -242,13 +254,19 @@ def _data_sheet(workbook, name, columns, ranges, marking):
     return ws
 
 
-def _instructions(workbook, operation, organisation, defaults, max_bytes, marking):
+def _instructions(workbook, operation, organisation, defaults, max_bytes, marking, administrations=None):
     ws = workbook.active
     ws.title = _("Instructions")
+    past = administrations is not None
+    whose = (_("For the results of the participating administrations of this operation, recorded afterwards: name "
+               "on every row the administration whose record it is, in the column Reporting administration "
+               "(%(codes)s). The records are stored as submitted. Handling: %(marking)s.",
+               codes=", ".join(administrations or []), marking=marking or _("no marking")) if past else
+             _("For the results of %(org)s (the administration of the user who uploads the file). Handling: "
+               "%(marking)s.", org=organisation.code, marking=marking or _("no marking")))
     lines = [
         (_("Results of %(ref)s %(name)s: import template", ref=operation.reference, name=operation.code_name), True),
-        (_("For the results of %(org)s (the administration of the user who uploads the file). Handling: %(marking)s.",
-           org=organisation.code, marking=marking or _("no marking")), False),
+        (whose, False),
         ("", False),
         (_("Seizures sheet: one row per item. Rows with the same national reference are one seizure: give the "
            "seizure's columns (blue headings) on its first row, and on its other rows leave them blank or repeat "
@@ -258,9 +276,10 @@ def _instructions(workbook, operation, organisation, defaults, max_bytes, markin
         (_("Columns with a drop-down list take the codes of the list (e.g. land_border, cover_load, kg); country "
            "columns take ISO codes (e.g. LT). yes/no columns take yes or no. Columns marked * are required."),
          False),
-        (_("Sharing columns left blank take your administration's settings for this operation: EU Member States "
-           "%(eu)s, third countries %(third)s, agencies %(agencies)s.", eu=_("yes") if defaults[0] else _("no"),
-           third=_("yes") if defaults[1] else _("no"), agencies=_("yes") if defaults[2] else _("no")), False),
+        (_("Sharing columns left blank take the settings of the row's administration for this operation.") if past
+         else _("Sharing columns left blank take your administration's settings for this operation: EU Member States "
+                "%(eu)s, third countries %(third)s, agencies %(agencies)s.", eu=_("yes") if defaults[0] else _("no"),
+                third=_("yes") if defaults[1] else _("no"), agencies=_("yes") if defaults[2] else _("no")), False),
         (_("Controls sheet: one row per day, location, transport mode and selection basis: how many controls were "
            "made and how many of them found something."), False),
         (_("Upload the file on the Results tab (Import from Excel), one sheet at a time. Every row is checked "
@@ -287,8 +306,8 @@ def _instructions(workbook, operation, organisation, defaults, max_bytes, markin
     for c, header in enumerate((_("Sheet"), _("Column"), _("Key"), _("Required"), _("What to write")), start=1):
         write_cell(ws, row, c, header).font = Font(bold=True)
     row += 1
-    for name, columns in SHEETS.items():
-        for column in columns:
+    for name in SHEETS:
+        for column in sheet_columns(name, past):
             write_cell(ws, row, 1, str(SHEET_LABELS[name]))
             write_cell(ws, row, 2, str(column.label))
             write_cell(ws, row, 3, column.key)
@@ -318,11 +337,18 @@ def template_workbook(operation, organisation, max_bytes) -> Workbook:
     defaults = ((participation.share_with_eu_member_states, participation.share_with_third_countries,
                  participation.share_with_agencies) if participation else (True, False, False))
     lists = list_values()
+    past = bool(operation.recorded_afterwards)
+    administrations = None
+    if past:
+        administrations = sorted(p.organisation.code for p in operation.participations if p.is_participant)
+        lists["administrations"] = [(p.organisation.code, p.organisation.name)
+                                    for p in sorted(operation.participations, key=lambda p: p.organisation.code)
+                                    if p.is_participant]
     workbook = Workbook()
-    _instructions(workbook, operation, organisation, defaults, max_bytes, marking)
+    _instructions(workbook, operation, organisation, defaults, max_bytes, marking, administrations)
     lists_sheet, ranges = _lists_sheet(workbook, lists)
-    for name, columns in SHEETS.items():
-        _data_sheet(workbook, name, columns, ranges, marking)
+    for name in SHEETS:
+        _data_sheet(workbook, name, sheet_columns(name, past), ranges, marking)
     workbook.move_sheet(lists_sheet, offset=len(workbook.sheetnames) - 1 - workbook.index(lists_sheet))  # last
     workbook.active = 0
     workbook.properties.title = f"{operation.reference} {_('results import template')}"[:250]

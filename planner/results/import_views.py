@@ -25,7 +25,7 @@ from planner.operations.queries import get_visible_operation
 from planner.operations.views import operation_page
 from planner.results.import_files import UploadTooLarge, import_max_bytes
 from planner.results.import_template import MAX_ROWS, SHEET_LABELS, template_bytes, template_filename
-from planner.results.queries import may_report
+from planner.results.queries import may_import_past_results, may_report
 from planner.results.views import bp
 from planner.results.workbook_import import (
     RowErrors, column_label, import_workbook, marked_workbook, sorted_errors,
@@ -67,7 +67,7 @@ def limit_import_uploads():
 
 def _load(operation_id):
     operation, access = get_visible_operation(current_user, operation_id)
-    if not may_report(access):
+    if not (may_report(access) or may_import_past_results(access)):
         abort(403)
     return operation, access
 
@@ -120,7 +120,7 @@ def import_page(operation_id):
     page = operation_page(
         "results/import.html", operation, access, tab="results", form=form, message=message,
         problems=rows[:MAX_PROBLEMS_SHOWN], more_problems=max(len(rows) - MAX_PROBLEMS_SHOWN, 0),
-        feedback=feedback, max_mb=import_max_bytes() / (1024 * 1024), max_rows=MAX_ROWS, may_report=True,
+        feedback=feedback, max_mb=import_max_bytes() / (1024 * 1024), max_rows=MAX_ROWS, may_report=may_report(access),
     )
     return page, status
 

@@ -85,6 +85,24 @@ def may_report(access) -> bool:
             and access.operation.state in REPORTING_STATES)
 
 
+def may_import_past_results(access) -> bool:
+    """The results of an operation recorded afterwards (an earlier year's, closed from the start): the secretariat
+    and admins import them with the operation's Excel template, on behalf of the participating administrations
+    the rows name. Nobody adds records to any other closed operation."""
+    return (bool(access.operation.recorded_afterwards) and access.operation.state == "closed"
+            and access.role in (Role.SECRETARIAT, Role.ADMIN))
+
+
+def may_record_for(access, organisation) -> bool:
+    """New records of `organisation`: its own officers, contact points and coordinators while they may report,
+    or the secretariat and admins importing the results of an operation recorded afterwards, for one of its
+    accepted participants (observers record nothing)."""
+    if organisation.id == access.user.organisation_id and may_report(access):
+        return True
+    participation = access.operation.participation_of(organisation.id)
+    return may_import_past_results(access) and participation is not None and participation.is_participant
+
+
 def may_edit_record(access, record) -> bool:
     """Only the reporting administration edits its records (Reg. 515/97 Art. 32): while the operation runs, in
     its follow-up and, as audited corrections, in evaluation; never once closed. A withdrawn record stays as it

@@ -17,7 +17,7 @@ from planner.operations.access import operation_access
 from planner.results.models import (
     Quantity, RecordStatus, ReferenceCounter, RouteStep, Seizure, SeizureComment, SeizureItem,
 )
-from planner.results.queries import REPORTING_STATES, may_comment, may_edit_record, may_report
+from planner.results.queries import REPORTING_STATES, may_comment, may_edit_record, may_record_for, may_report
 from planner.results.serialization import seizure_json
 from planner.results.validation import clean_seizure, context_for
 
@@ -38,6 +38,19 @@ def _require_reporter(access):
                                      "(it is %(state)s).", state=access.operation.state_enum.label))
         raise PermissionDenied(_("Only officers, contact points and coordinators of a participating "
                                  "administration record results."))
+
+
+def reporting_organisation(access, organisation=None):
+    """The administration new records belong to: the user's own (None), or the accepted participant named when
+    the secretariat or an admin imports the results of an operation recorded afterwards."""
+    if organisation is None:
+        return None
+    if not may_record_for(access, organisation):
+        raise PermissionDenied(_("Records of %(org)s are recorded by its own officers, contact points and "
+                                 "coordinators; the secretariat and admins import them only into an operation "
+                                 "recorded afterwards, for its participating administrations.",
+                                 org=organisation.code))
+    return organisation
 
 
 def content_hash(clean) -> str:
@@ -94,9 +107,9 @@ def _apply(seizure, clean):
     seizure.content_hash = content_hash(clean)
 
 
-def _new_seizure(user, operation, clean, now):
+def _new_seizure(user, operation, clean, now, organisation):
     """A new record without its items and route: _insert_children writes those for a whole batch at once."""
-    seizure = Seizure(operation_id=operation.id, organisation_id=user.organisation_id, created_by_id=user.id,
+    seizure = Seizure(operation_id=operation.id, organisation_id=organisation.id, created_by_id=user.id,
                       created_at=now, status=clean["status"], content_hash=content_hash(clean),
                       **{key: clean[key] for key in SEIZURE_COLUMNS})
     if clean["status"] == RecordStatus.SUBMITTED.value:
@@ -136,23 +149,30 @@ def create_seizure(user, operation, data, now=None) -> Seizure:
     return create_seizures(user, operation, [data], now=now, single=True).created[0]
 
 
-def create_seizures(user, operation, records, now=None, skip_identical=False, single=False) -> BatchResult:
+def create_seizures(user, operation, records, now=None, skip_identical=False, single=False,
+                    organisation=None) -> BatchResult:
     """Validate every record, then store all of them or none. Errors are keyed `seizures.<i>.<field>` (a single
     record: `<field>`). A record whose national reference is stored already is a conflict, unless
-    `skip_identical` and its content is the same (an import run twice), when it is skipped."""
+    `skip_identical` and its content is the same (an import run twice), when it is skipped.
+
+    The records belong to the user's administration; `organisation` names another one only for the import of
+    the results of an operation recorded afterwards (`reporting_organisation`), whose records are submitted."""
     now = now or utcnow()
     access = operation_access(user, operation)
-    _require_reporter(access)
+    on_behalf = reporting_organisation(access, organisation)
+    if on_behalf is None:
+        _require_reporter(access)
+    organisation = on_behalf or user.organisation
     if not isinstance(records, list) or not records:
         raise ValidationError(_("Give at least one seizure."), {"seizures": [_("Give at least one seizure.")]})
     if len(records) > MAX_BATCH:
         raise ValidationError(_("At most %(n)d seizures at once.", n=MAX_BATCH),
                               {"seizures": [_("At most %(n)d seizures at once.", n=MAX_BATCH)]})
-    ctx = context_for(operation, user.organisation, now)
+    ctx = context_for(operation, organisation, now)
     errors = FieldErrors()
     cleaned = []
     seen_refs = {}
-    stored = _stored_hashes(operation, user.organisation,
+    stored = _stored_hashes(operation, organisation,
                             [r.get("national_reference") for r in records if isinstance(r, dict)])
     result = BatchResult()
     for i, data in enumerate(records):
@@ -162,6 +182,10 @@ def create_seizures(user, operation, records, now=None, skip_identical=False, si
             for message in messages:
                 errors.add(f"{prefix}{key}".rstrip("."), message)
         if record_errors:
+            continue
+        if on_behalf is not None and clean["status"] != RecordStatus.SUBMITTED.value:
+            errors.add(f"{prefix}status", _("The results of an operation recorded afterwards are imported as "
+                                            "submitted records: leave the status blank or write submitted."))
             continue
         ref = clean["national_reference"]
         if ref:
@@ -175,6 +199,8 @@ def create_seizures(user, operation, records, now=None, skip_identical=False, si
                     result.skipped.append(ref)
                     continue
                 errors.add(f"{prefix}national_reference",
+                           _("%(org)s already recorded %(ref)s in this operation with other content.",
+                             org=organisation.code, ref=ref) if on_behalf is not None else
                            _("Your administration already recorded %(ref)s in this operation with other content; "
                              "edit that record instead.", ref=ref) if skip_identical else
                            _("Your administration already recorded %(ref)s in this operation.", ref=ref))
@@ -184,17 +210,18 @@ def create_seizures(user, operation, records, now=None, skip_identical=False, si
                         _("Some seizures are not valid; none was stored."))
     for clean in cleaned:
         if not clean["national_reference"]:
-            clean["national_reference"] = _free_reference(operation, user.organisation)
-        seizure = _new_seizure(user, operation, clean, now)
+            clean["national_reference"] = _free_reference(operation, organisation)
+        seizure = _new_seizure(user, operation, clean, now, organisation)
         db.session.add(seizure)
         result.created.append(seizure)
     db.session.flush()
     if cleaned:
         _insert_children(list(zip(result.created, cleaned)))
     for seizure in result.created:
-        log_action(seizure, "seizure.created", user, data={"status": seizure.status,
-                                                           "reference": seizure.national_reference},
-                   operation_id=operation.id, now=now)
+        data = {"status": seizure.status, "reference": seizure.national_reference}
+        if on_behalf is not None:
+            data["on_behalf_of"] = organisation.code
+        log_action(seizure, "seizure.created", user, data=data, operation_id=operation.id, now=now)
         _after_save(user, seizure, now)
     return result
 

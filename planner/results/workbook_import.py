@@ -24,7 +24,7 @@ from planner.operations.access import operation_access
 from planner.results.import_sheets import load_sheet
 from planner.results.import_template import COLUMN_BY_KEY, ITEM, SEIZURE, SEIZURE_COLUMNS, SHEET_LABELS, SHEETS
 from planner.results.models import CONVEYANCE_FIELDS
-from planner.results.queries import may_report
+from planner.results.queries import may_import_past_results, may_report
 
 SEIZURE_LEVEL = [c.key for c in SEIZURE_COLUMNS if c.level == SEIZURE]
 ITEM_LEVEL = [c.key for c in SEIZURE_COLUMNS if c.level == ITEM]
@@ -190,15 +190,16 @@ def _group_seizures(rows, errors):
     return groups
 
 
-def _import_seizures(user, operation, sheet, errors, now):
+def _import_seizures(user, operation, rows, errors, now, organisation=None):
     from planner.results.services import MAX_BATCH, create_seizures
 
-    groups = _group_seizures(sheet.rows, errors)
+    groups = _group_seizures(rows, errors)
     created, skipped = [], []
     for start in range(0, len(groups), MAX_BATCH):
         chunk = groups[start:start + MAX_BATCH]
         try:
-            result = create_seizures(user, operation, [g.record for g in chunk], now=now, skip_identical=True)
+            result = create_seizures(user, operation, [g.record for g in chunk], now=now, skip_identical=True,
+                                     organisation=organisation)
         except ValidationError as exc:
             for key, messages in exc.errors.items():
                 match = re.fullmatch(r"seizures\.(\d+)(?:\.(.*))?", key)
@@ -217,16 +218,17 @@ def _import_seizures(user, operation, sheet, errors, now):
 
 # --- controls ------------------------------------------------------------------------------------------------
 
-def _import_controls(user, operation, sheet, errors, now):
+def _import_controls(user, operation, rows, errors, now, organisation=None):
     from planner.results.controls import MAX_BATCH, create_controls
 
     keys = [c.key for c in SHEETS["controls"]]
     created, skipped = [], []
-    for start in range(0, len(sheet.rows), MAX_BATCH):
-        chunk = sheet.rows[start:start + MAX_BATCH]
+    for start in range(0, len(rows), MAX_BATCH):
+        chunk = rows[start:start + MAX_BATCH]
         records = [{key: row.values.get(key) for key in keys} for row in chunk]
         try:
-            result = create_controls(user, operation, records, now=now, skip_identical=True)
+            result = create_controls(user, operation, records, now=now, skip_identical=True,
+                                     organisation=organisation)
         except ValidationError as exc:
             for key, messages in exc.errors.items():
                 match = re.fullmatch(r"controls\.(\d+)(?:\.([a-z_]+))?.*", key)
@@ -247,11 +249,48 @@ def _import_controls(user, operation, sheet, errors, now):
 # --- the import ----------------------------------------------------------------------------------------------
 
 def require_importer(access):
-    """Only those who may record results import them (and get the template)."""
-    if not may_report(access):
+    """Only those who may record results import them (and get the template); into an operation recorded
+    afterwards, the secretariat and admins, on behalf of its participating administrations."""
+    if not (may_report(access) or may_import_past_results(access)):
         raise PermissionDenied(_("Results are imported by officers, contact points and coordinators of a "
                                  "participating administration while the operation is operational or "
-                                 "post-operational."))
+                                 "post-operational (and, into an operation recorded afterwards, by the "
+                                 "secretariat)."))
+
+
+def rows_by_administration(access, rows, errors):
+    """[(organisation or None, rows)]: every row is the user's own administration's (None) - or, importing the
+    results of an operation recorded afterwards, each row's administration is the participating administration
+    its column `administration` names (on every row; an observer records nothing)."""
+    from planner.organisations.services import resolve_organisation_code
+
+    if not may_import_past_results(access):
+        own = access.user.organisation
+        for row in rows:
+            code = row.values.get("administration")
+            named = resolve_organisation_code(code) if code is not None else own
+            if named is None or named.id != own.id:
+                errors.add(f"rows.{row.number}.administration",
+                           _("The rows are the records of your administration (%(own)s): leave this column blank.",
+                             own=own.code))
+        return [(None, rows)]
+    participants = {p.organisation.code: p.organisation for p in access.operation.participations
+                    if p.is_participant}
+    known = ", ".join(sorted(participants))
+    batches = {}
+    for row in rows:
+        where = f"rows.{row.number}.administration"
+        code = row.values.get("administration")
+        named = resolve_organisation_code(code) if code is not None else None
+        if code is None:
+            errors.add(where, _("Name the participating administration whose record this row is: one of %(known)s.",
+                                known=known))
+        elif named is None or named.code not in participants:
+            errors.add(where, _("%(code)s is not a participating administration of this operation; name one of "
+                                "%(known)s.", code=str(code)[:20], known=known))
+        else:
+            batches.setdefault(named.code, []).append(row)
+    return [(participants[code], batch) for code, batch in batches.items()]
 
 
 def import_workbook(user, operation, content, sheet_name, max_bytes, now=None) -> ImportResult:
@@ -262,7 +301,8 @@ def import_workbook(user, operation, content, sheet_name, max_bytes, now=None) -
         raise ValidationError(_("Choose the sheet to import: seizures or controls."),
                               {"sheet": [_("Choose seizures or controls.")]})
     now = now or utcnow()
-    require_importer(operation_access(user, operation))
+    access = operation_access(user, operation)
+    require_importer(access)
     sheet, errors = load_sheet(content, max_bytes, sheet_name)
     label = SHEET_LABELS[sheet_name]
     if not sheet.rows:
@@ -273,10 +313,13 @@ def import_workbook(user, operation, content, sheet_name, max_bytes, now=None) -
                                       "The %(other)s sheet has %(num)d rows: import that sheet instead.",
                                       sheet.other_rows, other=other)
         raise ValidationError(message, {"file": [message]})
-    if sheet_name == "seizures":
-        created, skipped = _import_seizures(user, operation, sheet, errors, now)
-    else:
-        created, skipped = _import_controls(user, operation, sheet, errors, now)
+    created, skipped = [], []
+    batches = rows_by_administration(access, sheet.rows, errors)
+    for organisation, rows in batches:
+        importer = _import_seizures if sheet_name == "seizures" else _import_controls
+        stored, same = importer(user, operation, rows, errors, now, organisation)
+        created += stored
+        skipped += same
     if errors:
         rows = {key.split(".")[1] for key in errors.errors if key.startswith("rows.")}
         count = sum(len(m) for m in errors.errors.values())
@@ -285,9 +328,10 @@ def import_workbook(user, operation, content, sheet_name, max_bytes, now=None) -
                           len(rows), sheet=label) if rows else _("in the %(sheet)s sheet", sheet=label))
         raise RowErrors(_("%(problems)s %(where)s; nothing was imported.", problems=problems, where=where),
                         errors.errors, sheet)
-    log_action(operation, f"{sheet_name}.imported", user,
-               data={"rows": len(sheet.rows), "imported": len(created), "skipped": len(skipped)},
-               operation_id=operation.id, now=now)
+    data = {"rows": len(sheet.rows), "imported": len(created), "skipped": len(skipped)}
+    if any(organisation is not None for organisation, _rows in batches):
+        data["on_behalf_of"] = sorted(organisation.code for organisation, _rows in batches)
+    log_action(operation, f"{sheet_name}.imported", user, data=data, operation_id=operation.id, now=now)
     return ImportResult(sheet_name, len(sheet.rows), len(created), len(skipped), created, sheet.other_rows)
 
 
