@@ -69,6 +69,19 @@ def create_app(config=None):
     app.register_blueprint(mail_bp)
     app.register_blueprint(results_bp)
     app.register_blueprint(messages_bp)
+    from planner.past_operations.views import bp as past_operations_bp
+
+    app.register_blueprint(past_operations_bp)
+    from planner.reports.public_views import bp as public_summaries_bp
+
+    app.register_blueprint(public_summaries_bp)
+    import planner.reports.services  # noqa: F401  (the report guards of the lifecycle)
+    from planner.reports.annual_views import bp as annual_reports_bp
+
+    app.register_blueprint(annual_reports_bp)
+    from planner.reports.final_views import bp as final_reports_bp
+
+    app.register_blueprint(final_reports_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 

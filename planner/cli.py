@@ -119,4 +119,7 @@ def scheduler_command(once):
 
 
 def register_cli(app):
+    from planner.reports.cli import report_cli
+
+    planner_cli.add_command(report_cli)
     app.cli.add_command(planner_cli)

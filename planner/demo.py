@@ -179,3 +179,7 @@ import planner.business_cases.demo  # noqa: F401,E402
 import planner.participants.demo  # noqa: F401,E402
 import planner.scheduling.demo  # noqa: F401,E402
 import planner.results.demo  # noqa: F401,E402
+import planner.past_operations.demo  # noqa: F401,E402
+import planner.reports.public_demo  # noqa: F401,E402
+import planner.reports.annual_demo  # noqa: F401,E402
+import planner.reports.demo  # noqa: F401,E402

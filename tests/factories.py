@@ -132,3 +132,4 @@ class Factory:
 # Preparers of the capabilities (one import each).
 import tests.participants.prepare  # noqa: E402,F401
 import tests.business_cases.prepare  # noqa: F401,E402
+import tests.reports.prepare  # noqa: F401,E402

@@ -145,6 +145,21 @@ def same_org_user_rule(who):
     return 404 if "users.manage_own_org" in ROLE_PERMISSIONS[ROLE_OF[who]] else 403
 
 
+# The annual report: the secretariat and admins read the draft; coordinators and contact points of EU Member State
+# administrations and agencies (LT, PL, OLAF, FR, DE) only issued revisions (none in the world: 404); others 403.
+READS_ANNUAL_DRAFT = {"admin", "secretariat"}
+READS_ANNUAL_ISSUED = READS_ANNUAL_DRAFT | {"lead_coordinator", "lead_contact_point", "participant_coordinator",
+                                            "co_organiser_coordinator", "outsider_coordinator", "declined_coordinator"}
+
+
+def annual_rule(who):
+    return 200 if who in READS_ANNUAL_DRAFT else 404 if who in READS_ANNUAL_ISSUED else 403
+
+
+def annual_revision_rule(who):
+    return 404 if who in READS_ANNUAL_ISSUED else 403
+
+
 # endpoint -> rule for GET; every GET endpoint of the application must be listed here.
 GET_RULES = {
     "auth.login": lambda who: 200 if who == "anonymous" else 302,
@@ -155,6 +170,7 @@ GET_RULES = {
     "operations.dashboard": role_rule("authenticated"),
     "operations.index": role_rule("authenticated"),
     "operations.new": role_rule("operations.create"),
+    "past_operations.new": role_rule("operations.record_past"),  # the secretariat and admins
     "operations.show": operation_rule(SEES_OPERATION),
     "participants.roster": operation_rule(SEES_PARTICIPANTS),
     "participants.invite_page": operation_rule(COORDINATES),
@@ -267,6 +283,44 @@ GET_RULES = {
     "messages.warning": lambda who: 404,
     "api.list_warnings": operation_rule(SEES_FULL - {"admin", "secretariat"}),
     "api.get_warning": lambda who: 404,
+    # The annual report on the world's year (its operation is in planning; nothing issued).
+    "annual_reports.index": lambda who: 200 if who in READS_ANNUAL_ISSUED else 403,
+    "annual_reports.show": annual_rule,
+    "annual_reports.download_xlsx": annual_rule,
+    "annual_reports.download_pdf": annual_rule,
+    "annual_reports.revision": annual_revision_rule,
+    "annual_reports.revision_xlsx": annual_revision_rule,
+    "annual_reports.revision_pdf": annual_revision_rule,
+    "annual_reports.records": lambda who: 200 if who in READS_ANNUAL_DRAFT else 403,
+    "api.get_annual_report": annual_rule,
+    "api.get_annual_report_xlsx": annual_rule,
+    "api.get_annual_report_pdf": annual_rule,
+    "api.list_annual_report_revisions": lambda who: 200 if who in READS_ANNUAL_ISSUED else 403,
+    "api.get_annual_report_revision_xlsx": annual_revision_rule,
+    "api.get_annual_report_revision_pdf": annual_revision_rule,
+    # Public summaries: an operation's for those who see it in full, but the world's operation has not started
+    # (409); a year's for the programme.view roles (it holds public figures only).
+    "public_summaries.operation_summary": lambda who: 409 if who in SEES_FULL else operation_rule(set())(who),
+    "public_summaries.operation_summary_pdf": lambda who: 409 if who in SEES_FULL else operation_rule(set())(who),
+    "public_summaries.year_summary": role_rule("programme.view"),
+    "public_summaries.year_summary_pdf": role_rule("programme.view"),
+    "api.get_public_operation_summary": lambda who: 409 if who in SEES_FULL else operation_rule(set())(who),
+    "api.get_public_operation_summary_pdf": lambda who: 409 if who in SEES_FULL else operation_rule(set())(who),
+    "api.get_public_year_summary": role_rule("programme.view"),
+    "api.get_public_year_summary_pdf": role_rule("programme.view"),
+    # The final report: read once the operation has started (the world's is in planning: 403 for those who see it);
+    # tests/reports/test_final_report_access.py walks a started one.
+    "final_reports.show": operation_rule(set()),
+    "final_reports.live_xlsx": operation_rule(set()),
+    "final_reports.live_pdf": operation_rule(set()),
+    "final_reports.revision_xlsx": operation_rule(set()),
+    "final_reports.revision_pdf": operation_rule(set()),
+    "api.get_final_report": operation_rule(set()),
+    "api.get_final_report_xlsx": operation_rule(set()),
+    "api.get_final_report_pdf": operation_rule(set()),
+    "api.list_final_report_revisions": operation_rule(set()),
+    "api.get_final_report_revision_xlsx": operation_rule(set()),
+    "api.get_final_report_revision_pdf": operation_rule(set()),
 }
 PUBLIC_ENDPOINTS = {"auth.login", "auth.health", "api.openapi_json", "scheduling.feed"}
 

@@ -13,3 +13,7 @@ import planner.api.attachments  # noqa: F401,E402
 import planner.api.messages  # noqa: F401,E402
 import planner.api.results_import  # noqa: F401,E402
 import planner.api.concealment  # noqa: F401,E402
+import planner.api.past_operations  # noqa: F401,E402
+import planner.api.public_summaries  # noqa: F401,E402
+import planner.api.annual_reports  # noqa: F401,E402
+import planner.api.final_reports  # noqa: F401,E402

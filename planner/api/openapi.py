@@ -16,6 +16,7 @@ TAGS = [
     {"name": "messages", "description": "Warnings and their feedback."},
     {"name": "attachments", "description": "Photos, X-ray images and scans on seizures and warnings."},
     {"name": "mail", "description": "The mail log and outbox (admins)."},
+    {"name": "reports", "description": "Final reports of operations, the annual report, public summaries."},
     {"name": "reference", "description": "Reference data."},
     {"name": "meta", "description": "This description."},
 ]

@@ -28,7 +28,8 @@ from planner.results.controls import create_controls, update_control, withdraw_c
 from planner.results.figures import control_summary
 from planner.results.models import ControlRecord, RecordStatus, SeizureComment
 from planner.results.queries import (
-    SEIZURE_SORTS, control_by_id_for, seizure_by_id_for, seizure_page, sees_results, visible_controls,
+    SEIZURE_SORTS, breakdown_filters, control_by_id_for, seizure_by_id_for, seizure_page, sees_results,
+    visible_controls,
 )
 from planner.results.serialization import control_json, seizure_json
 from planner.results.services import (
@@ -168,6 +169,14 @@ def _record_response(body):
                               "Seized on or after this day (the operation's time zone)."),
               query_parameter("date_to", {"type": "string", "format": "date"}, "Seized on or before this day."),
               query_parameter("q", {"type": "string", "maxLength": 100}, "Part of the national reference or place."),
+              query_parameter("unit", {"type": "string", "enum": ["kg", "l", "pcs", "EUR"]},
+                              "An item with a quantity in this base unit (of `category` when given)."),
+              query_parameter("concealment", {"type": "string"}, "The concealment method's code."),
+              query_parameter("origin", {"type": "string"}, "A route step of role origin in this country."),
+              query_parameter("phase", {"type": "string", "enum": ["in_operation", "follow_up"]},
+                              "Seized during the operational phase, or after it (the follow-up)."),
+              query_parameter("investigation", {"type": "string", "enum": ["yes", "no"]},
+                              "Whether a follow-up investigation was opened."),
               query_parameter("sort", {"type": "string", "enum": sorted(SEIZURE_SORTS) +
                                        sorted(f"-{k}" for k in SEIZURE_SORTS), "default": "-seized_at"},
                               "The order; the id breaks ties."),
@@ -185,6 +194,10 @@ def list_seizures(operation_id):
                "transport_mode": _choice_argument("transport_mode", TransportMode.codes(), errors),
                "detection_method": _choice_argument("detection_method", DetectionMethod.codes(), errors),
                "q": _q_argument(errors)}
+    breakdown, problems = breakdown_filters(request.args)
+    filters.update(breakdown)
+    for name, problem in problems:
+        errors.add(name, problem)
     filters.update({name: moment for name, (_day, moment) in _day_arguments(operation, errors).items()})
     sort = _sort_argument(SEIZURE_SORTS, "-seized_at", errors)
     page, per_page = paging(errors)

@@ -160,23 +160,89 @@ SEIZURE_SORTS = {
 }
 
 
+SEIZURE_PHASES = ("in_operation", "follow_up")  # as serialization.seizure_phase names them
+YES_NO = {"yes": True, "no": False}
+
+
+def breakdown_filters(args):
+    """The filters the figures of a report link with, read from a query string: `unit` (a base unit: kg, l, pcs,
+    EUR), `concealment`, `origin` (a country), `phase` (in_operation, follow_up), `investigation` (yes, no).
+    Returns ({filter: value}, [(argument, problem)]): a bad value is left out and named."""
+    from flask_babel import gettext as _
+
+    from planner.vocab.codes import CONCEALMENT_METHOD
+    from planner.vocab.countries import normalise_country
+    from planner.vocab.queries import vocabulary
+    from planner.vocab.units import UNITS
+
+    filters, problems = {}, []
+    bases = {u.base.lower(): u.base for u in UNITS.values()}
+    raw = {key: (args.get(key) or "").strip()[:60] for key in ("unit", "concealment", "origin", "phase",
+                                                             "investigation")}
+    if raw["unit"]:
+        if raw["unit"].lower() in bases:
+            filters["unit"] = bases[raw["unit"].lower()]
+        else:
+            problems.append(("unit", _("Choose one of: %(codes)s.", codes=", ".join(sorted(set(bases.values()))))))
+    if raw["concealment"]:
+        if raw["concealment"] in {t.code for t in vocabulary(CONCEALMENT_METHOD, include_inactive=True)}:
+            filters["concealment"] = raw["concealment"]
+        else:
+            problems.append(("concealment", _("“%(value)s” is not a known concealment method.",
+                                              value=raw["concealment"])))
+    if raw["origin"]:
+        country = normalise_country(raw["origin"])
+        if country:
+            filters["origin"] = country
+        else:
+            problems.append(("origin", _("“%(value)s” is not a country code.", value=raw["origin"])))
+    if raw["phase"]:
+        if raw["phase"] in SEIZURE_PHASES:
+            filters["phase"] = raw["phase"]
+        else:
+            problems.append(("phase", _("Choose one of: %(codes)s.", codes=", ".join(SEIZURE_PHASES))))
+    if raw["investigation"]:
+        if raw["investigation"].lower() in YES_NO:
+            filters["investigation"] = YES_NO[raw["investigation"].lower()]
+        else:
+            problems.append(("investigation", _("Choose one of: %(codes)s.", codes=", ".join(YES_NO))))
+    return filters, problems
+
+
 def filter_seizures(stmt, filters: dict):
     """Narrow a seizure SELECT by the list filters (all optional, already checked by the caller):
     organisation_id, status, category, transport_mode, detection_method, date_from, date_to (aware datetimes),
-    q (reference or place, case-insensitive)."""
-    from sqlalchemy import func
+    q (reference or place, case-insensitive), and those of breakdown_filters: unit (an item, of the category
+    when one is given, with a quantity in this base unit), concealment, origin (a route step of role origin in
+    this country), phase (in_operation / follow_up, as serialization.seizure_phase), investigation (bool)."""
+    from sqlalchemy import exists, func
 
-    from planner.results.models import SeizureItem
+    from planner.operations.models import Operation
+    from planner.results.models import Quantity, RouteStep, SeizureItem
 
     if filters.get("organisation_id"):
         stmt = stmt.where(Seizure.organisation_id == filters["organisation_id"])
-    for key in ("status", "transport_mode", "detection_method"):
+    for key in ("status", "transport_mode", "detection_method", "concealment"):
         if filters.get(key):
             stmt = stmt.where(getattr(Seizure, key) == filters[key])
-    if filters.get("category"):
+    if filters.get("category") or filters.get("unit"):
         # a semi-join through the category index, rather than a lookup per seizure
-        stmt = stmt.where(Seizure.id.in_(select(SeizureItem.seizure_id).where(
-            SeizureItem.category == filters["category"])))
+        items = select(SeizureItem.seizure_id)
+        if filters.get("category"):
+            items = items.where(SeizureItem.category == filters["category"])
+        if filters.get("unit"):
+            items = items.join(Quantity, Quantity.item_id == SeizureItem.id).where(
+                Quantity.base_unit == filters["unit"])
+        stmt = stmt.where(Seizure.id.in_(items))
+    if filters.get("origin"):
+        stmt = stmt.where(Seizure.id.in_(select(RouteStep.seizure_id).where(
+            RouteStep.role == "origin", RouteStep.country == filters["origin"])))
+    if filters.get("phase"):
+        follow_up = exists().where(Operation.id == Seizure.operation_id, Operation.actual_end_at.isnot(None),
+                                   Seizure.seized_at > Operation.actual_end_at)
+        stmt = stmt.where(follow_up if filters["phase"] == "follow_up" else ~follow_up)
+    if filters.get("investigation") is not None:
+        stmt = stmt.where(Seizure.investigation_opened.is_(bool(filters["investigation"])))
     if filters.get("date_from"):
         stmt = stmt.where(Seizure.seized_at >= filters["date_from"])
     if filters.get("date_to"):

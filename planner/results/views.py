@@ -25,7 +25,8 @@ from planner.results.models import (
     CONVEYANCE_FIELDS, OffenderRole, RecordStatus, RouteRole, SeizureComment,
 )
 from planner.results.queries import (
-    SEIZURE_SORTS, get_visible_seizure, may_comment, may_edit_record, may_report, seizure_page, sees_results,
+    SEIZURE_SORTS, breakdown_filters, get_visible_seizure, may_comment, may_edit_record, may_report, seizure_page,
+    sees_results,
 )
 from planner.results.serialization import seizure_json, seizure_phase
 from planner.results.services import (
@@ -86,6 +87,9 @@ def _list_filters(operation, errors):
             filters[key] = value
     if args.get("category"):
         filters["category"] = args["category"][:60]
+    extra, problems = breakdown_filters(args)  # the filters a report's figures link with
+    filters.update(extra)
+    errors.extend(_("%(field)s: %(problem)s", field=key, problem=problem) for key, problem in problems)
     zone = _zone(operation)
     for key, shift in (("date_from", 0), ("date_to", 1)):
         raw = args.get(key, "")

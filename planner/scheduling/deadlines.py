@@ -3,9 +3,10 @@ that a deadline relative to a phase moves when the phase moves. Dates are local 
 zone; "today" is the clock's now converted to that zone.
 
 Each deadline names the organisations that must meet it and, for each, whether it did: "met", "missing", or
-"open" where the planner cannot tell yet (contributions and reports are not recorded here yet). A result
-reporting day is met by an organisation that reported a result dated since the previous reporting day (the
-results capability tells which days, through `register_result_days`)."""
+"open" where the planner cannot tell. A result reporting day is met by an organisation that reported a result
+dated since the previous reporting day (the results capability tells which days, through `register_result_days`);
+a contribution deadline by a participant whose contribution is submitted, and the final report deadline once the
+report is final (the reports capability tells, through `register_report_progress`)."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -162,11 +163,33 @@ def result_days(operations):
     return merged
 
 
+# Which contributions to the final report are submitted and whether the report is final, per operation. The reports
+# capability registers the query; without one, these deadlines stay "open".
+_REPORT_PROGRESS = []
+
+
+def register_report_progress(func):
+    """`func(operations)` returns {operation id: (organisation ids whose contribution is submitted, whether the
+    final report is final)}."""
+    _REPORT_PROGRESS.append(func)
+
+
+def report_progress(operations):
+    """{operation id: (submitted organisation ids, final)}, or None for each operation when nobody tells."""
+    if not _REPORT_PROGRESS:
+        return {op.id: None for op in operations}
+    merged = {op.id: (set(), False) for op in operations}
+    for func in _REPORT_PROGRESS if operations else ():
+        for operation_id, (submitted, final) in func(operations).items():
+            merged[operation_id] = (merged[operation_id][0] | set(submitted), merged[operation_id][1] or final)
+    return merged
+
+
 def preload_schedules(operations):
     """Load what the deadlines of these operations need in a few queries instead of a few per operation: their
     participations with nominations and contact points, phases, schedule settings and the days results were
-    reported on. Returns {operation id: (phases by kind, reporting frequency, result days)} for
-    operation_deadlines."""
+    reported on, and the progress of the final report. Returns {operation id: (phases by kind, reporting
+    frequency, result days, report progress)} for operation_deadlines."""
     from sqlalchemy.orm import selectinload
 
     from planner.participants.models import Nomination, Participation
@@ -184,8 +207,9 @@ def preload_schedules(operations):
     frequencies = dict(db.session.execute(
         select(Schedule.operation_id, Schedule.reporting_frequency).where(Schedule.operation_id.in_(ids))).all())
     days = result_days(operations)
-    return {i: (phases.get(i, {}), frequencies.get(i, ReportingFrequency.WEEKLY.value), days.get(i, {}))
-            for i in ids}
+    progress = report_progress(operations)
+    return {i: (phases.get(i, {}), frequencies.get(i, ReportingFrequency.WEEKLY.value), days.get(i, {}),
+                progress.get(i)) for i in ids}
 
 
 def operation_deadlines(operation, preloaded=None):
@@ -193,9 +217,9 @@ def operation_deadlines(operation, preloaded=None):
     from planner.scheduling.services import reporting_frequency
 
     if preloaded is not None:
-        phases, frequency, reported = preloaded
+        phases, frequency, reported, progress = preloaded
     else:
-        phases, frequency, reported = _phases(operation), None, None
+        phases, frequency, reported, progress = _phases(operation), None, None, None
     participations = list(operation.participations)
     participants = [p for p in participations if p.is_participant]
     organisers = [p for p in participations if p.status == ParticipationStatus.ACCEPTED
@@ -229,13 +253,19 @@ def operation_deadlines(operation, preloaded=None):
     final = phases.get(PhaseKind.FINAL_REPORT_DUE.value)
     if final is not None:
         organiser_ids = {p.organisation_id for p in organisers}
+        if preloaded is None:
+            progress = report_progress([operation])[operation.id]
+        submitted, is_final = progress if progress is not None else (None, False)
+        closed = operation.state == OperationState.CLOSED.value
         result.append(Deadline(DeadlineKind.CONTRIBUTIONS,
                                final.start_date - timedelta(days=CONTRIBUTION_DAYS_BEFORE_REPORT), operation,
-                               {p.organisation: OPEN for p in participants if p.organisation_id not in organiser_ids},
+                               {p.organisation: OPEN if submitted is None else
+                                MET if p.organisation_id in submitted else MISSING
+                                for p in participants if p.organisation_id not in organiser_ids},
                                key="contributions"))
-        closed = operation.state == OperationState.CLOSED.value
+        report_status = MET if closed or is_final else (OPEN if progress is None else MISSING)
         result.append(Deadline(DeadlineKind.FINAL_REPORT, final.start_date, operation,
-                               {p.organisation: MET if closed else OPEN for p in organisers}, key="final_report"))
+                               {p.organisation: report_status for p in organisers}, key="final_report"))
     result.sort(key=lambda d: (d.due, d.kind.value, d.key))
     return result
 

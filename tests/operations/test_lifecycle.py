@@ -44,6 +44,8 @@ def test_allowed_transition(factory, state, action):
         factory.accept(op, "PL")
     if action == "submit":
         prepare(factory, op, "submit")  # a complete business case
+    if action == "close":
+        prepare(factory, op, "close")  # a final report made final
     actor = _actor(factory, op, action)
     take_transition(actor, op, action, "because" if action in NEEDS_COMMENT else None)
     db.session.commit()

@@ -159,3 +159,34 @@ def test_participants_do_not_learn_whom_the_lead_invited_or_who_declined(api, cl
     assert "Answer to the invitation" in tab and "missing: UA" in tab  # the organisers see everything
     ua = factory.user("UA", "contact_point")
     assert [d["kind"] for d in api("GET", "/deadlines", ua).get_json()["items"]] == ["invitation_answer"]
+
+
+def test_contributions_and_the_final_report_are_met_once_submitted_and_final(factory, operation):
+    """A contribution deadline is met by a participant whose contribution is submitted (a draft is not), the final
+    report deadline once the report is final; the dashboards' preloaded path agrees."""
+    from planner.reports.services import issue_final_report, save_contribution, save_final_report
+    from planner.scheduling.deadlines import preload_schedules
+    from planner.scheduling.services import save_schedule, schedule_version
+    from tests.reports.prepare import narrative
+
+    lt = factory.coordinator("LT")
+    phases = [{"kind": "operational", "start": "2026-05-04", "end": "2026-05-15"},
+              {"kind": "final_report_due", "start": "2026-10-30"}]
+    save_schedule(lt, operation, {"phases": phases}, schedule_version(operation))
+    db.session.commit()
+
+    def statuses(preloaded=None):
+        found = {d.kind: {org.code: s for org, s in d.status.items()} for d in operation_deadlines(operation, preloaded)
+                 if d.kind in (DeadlineKind.CONTRIBUTIONS, DeadlineKind.FINAL_REPORT)}
+        return found[DeadlineKind.CONTRIBUTIONS], found[DeadlineKind.FINAL_REPORT]
+
+    assert statuses() == ({"PL": "missing", "LV": "missing"}, {"LT": "missing"})
+    save_contribution(operation, factory.coordinator("PL"), "What Poland did.", submit=True)
+    save_contribution(operation, factory.user("LV", "contact_point"), "Latvia's draft.")
+    save_final_report(operation, lt, narrative())
+    db.session.commit()
+    assert statuses() == ({"PL": "met", "LV": "missing"}, {"LT": "missing"})  # a draft is not met
+    issue_final_report(operation, lt)
+    db.session.commit()
+    assert statuses() == ({"PL": "met", "LV": "missing"}, {"LT": "met"})
+    assert statuses(preload_schedules([operation])[operation.id]) == statuses()

@@ -314,14 +314,16 @@ def test_catching_up_on_a_deadline_the_job_never_saw_sends_its_latest_reminder_o
     assert len(about("overdue since 2026-03-20")) == 1
 
 
-def test_untracked_deadlines_get_reminders_but_no_overdue_notice(people):
+def test_contributions_and_the_final_report_are_tracked_with_an_overdue_notice(people):
+    """The planner knows who has submitted a contribution and whether the report is final: their deadlines get
+    an overdue notice like the others (only the annual report, whose dispatch is not recorded, gets none)."""
     op = people["op"]
     phases = [{"kind": "operational", "start": "2026-05-04", "end": "2026-05-15"},
               {"kind": "final_report_due", "start": "2026-10-30"}]
     save_schedule(people["lt"], op, {"phases": phases}, schedule_version(op))
     db.session.commit()
-    assert [r.days_before for r in rows(op, "contributions")] == [7, 1]
-    assert [r.days_before for r in rows(op, "final_report")] == [7, 1]
+    assert [r.days_before for r in rows(op, "contributions")] == [7, 1, -1]
+    assert [r.days_before for r in rows(op, "final_report")] == [7, 1, -1]
     assert [r.days_before for r in rows(op, "nominations")] == [7, 1, -1]
 
 
