@@ -40,6 +40,12 @@ class TransitionRefused(PlannerError):
         super().__init__(message, {"conditions": self.reasons} if self.reasons else None)
 
 
+class Conflict(PlannerError):
+    """The request collided with another one done at the same moment (e.g. two people issuing one report)."""
+
+    status = 409
+
+
 class StaleVersion(PlannerError):
     """Optimistic locking: somebody saved the record since it was read."""
 

@@ -277,8 +277,17 @@ class CouncilNote:
         self.story.append(Paragraph(f"{self._section}.{self._subsection}. {text(title)}", self.styles["h2"]))
 
     def paragraph(self, value, style="body"):
-        """Escaped user text; an empty value is shown as an em dash."""
-        self.story.append(Paragraph(text(value) if value not in (None, "") else "—", self.styles[style]))
+        """Escaped user text; an empty value is shown as an em dash. Each line is a Paragraph of its own (a blank
+        line leaves a gap): ReportLab splits one long Paragraph across pages in quadratic time, so a long text
+        written as one would take minutes."""
+        if value in (None, ""):
+            self.story.append(Paragraph("—", self.styles[style]))
+            return
+        for line in str(value).replace("\r\n", "\n").split("\n"):
+            if line.strip():
+                self.story.append(Paragraph(text(line), self.styles[style]))
+            else:
+                self.story.append(Spacer(1, self.styles[style].leading / 2))
 
     def markup(self, value, style="body"):
         """Trusted ReportLab mini-markup (<b>, <i>): never pass user text here."""

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.core.clock import utcnow
 from planner.extensions import db
-from planner.operations.models import STARTED_STATES, Operation, OperationState
+from planner.operations.models import APPROVED_STATES, STARTED_STATES, Operation, OperationState
 from planner.organisations.models import eu_members_on
 from planner.reports import figures
 from planner.reports.final_dataset import by_column_table, commodity_table, controls_table, label, participant_rows
@@ -34,12 +34,28 @@ def annual_link(**filters):
     return {"list": "annual", "status": "submitted", **{k: v for k, v in filters.items() if v is not None}}
 
 
+# The report names the operations the working party approved (and those cancelled after approval): a draft, a
+# proposal under review or a rejected one is counted, never named (DESIGN.md §2b: coordinators see summaries of
+# approved operations only).
+def reported():
+    """Approved operations, and those cancelled after their approval."""
+    from sqlalchemy import and_, or_
+
+    return or_(Operation.state.in_(APPROVED_STATES),
+               and_(Operation.state == OperationState.CANCELLED.value, Operation.approved_at.isnot(None)))
+
+
+def proposals_not_approved(year):
+    return db.session.scalar(select(func.count(Operation.id)).where(Operation.year == year, ~reported())) or 0
+
+
 def operations_of(year):
     from sqlalchemy.orm import selectinload
 
     from planner.participants.models import Participation
 
-    return db.session.scalars(select(Operation).where(Operation.year == year).order_by(Operation.sequence)
+    return db.session.scalars(select(Operation).where(Operation.year == year, reported())
+                              .order_by(Operation.sequence)
                               .options(selectinload(Operation.participations)
                                        .joinedload(Participation.organisation))).all()
 
@@ -75,6 +91,8 @@ def annual_report_dataset(year, revision=0) -> ReportDataset:
     overview.fact("planned", _("Operations approved"), sum(s in STARTED_STATES or s == "planning" for s in states))
     overview.fact("run", _("Operations run"), sum(s in STARTED_STATES for s in states))
     overview.fact("cancelled", _("Operations cancelled"), states.count(OperationState.CANCELLED.value))
+    overview.fact("not_approved", _("Proposals not approved (draft, under review or rejected)"),
+                  proposals_not_approved(year))
     overview.fact("minimum_met", _("At least %(n)d operations (programme item 29)", n=programme.minimum),
                   _("yes") if programme.meets_minimum else _("no"), TEXT)
     overview.fact("sectors_uncovered", _("Transport sectors no operation covers"),
@@ -156,14 +174,16 @@ def annual_report_dataset(year, revision=0) -> ReportDataset:
 
 
 def _administrations_taking_part(operation_ids, members):
-    """{group: number of distinct administrations that took part (accepted) in an operation run in the year}."""
+    """{group: number of distinct administrations that took part (accepted participants, not observers) in an
+    operation run in the year}."""
     from planner.organisations.models import Organisation
     from planner.participants.models import Participation
 
     rows = db.session.execute(
         select(Organisation.id, Organisation.kind, Organisation.country).distinct()
         .join(Participation, Participation.organisation_id == Organisation.id)
-        .where(Participation.operation_id.in_(operation_ids), Participation.status == "accepted")).all()
+        .where(Participation.operation_id.in_(operation_ids), Participation.status == "accepted",
+               Participation.role == "participant")).all()
     counts = dict.fromkeys(GROUPS, 0)
     for _id, kind, country in rows:
         counts[group_of(kind, country, members)] += 1

@@ -1,6 +1,8 @@
 """The dataset of an operation's final report (DESIGN.md §5.7): every figure an SQL aggregation over the records
 the reader may see (`final_report_dataset(operation, access)`), or over every submitted record of the operation
 for the frozen document the lead sends to the working party (`access=None`: aggregates only, no record)."""
+from datetime import date
+
 from flask_babel import gettext as _
 from sqlalchemy import select, true
 
@@ -47,7 +49,7 @@ def seizure_link(**filters):
 
 
 def control_link(**filters):
-    return {"list": "controls", **{k: v for k, v in filters.items() if v is not None}}
+    return {"list": "controls", "status": "submitted", **{k: v for k, v in filters.items() if v is not None}}
 
 
 def label(vocabulary, code):
@@ -94,8 +96,11 @@ def controls_table(key, records, link_operation=True):
 
 
 def _duration(operation):
+    """Days of the operational phase, first and last local days included (the dates the report shows)."""
     if operation.actual_start_at and operation.actual_end_at:
-        return (operation.actual_end_at.date() - operation.actual_start_at.date()).days + 1
+        start, end = (date.fromisoformat(_local(m, operation)) for m in (operation.actual_start_at,
+                                                                          operation.actual_end_at))
+        return (end - start).days + 1
     return None
 
 
@@ -129,8 +134,11 @@ def document_number(operation):
 
 
 def final_report_dataset(operation, access=None, report=None, revision=0) -> ReportDataset:
+    from planner.reports.access import reads_narrative
+
     report = report or db.session.scalar(select(FinalReport).where(FinalReport.operation_id == operation.id))
-    sections_text = (report.sections if report else None) or {}
+    narrative_read = reads_narrative(access)
+    sections_text = ((report.sections if report else None) or {}) if narrative_read else {}
     records = report_records(operation, access)
     totals = figures.seizure_totals(records)
     controls, hits = figures.control_totals(records)
@@ -213,9 +221,16 @@ def final_report_dataset(operation, access=None, report=None, revision=0) -> Rep
                   recipient=WORKING_PARTY, subject=_("Final report of joint surveillance operation %(name)s (%(ref)s)",
                                                      name=operation.code_name, ref=operation.reference),
                   marking=operation.handling_marking)
+    sections = [intro, legal, people, conduct, results, analysis, contributions, lessons, recommendations]
+    if not narrative_read:  # the coordinator's narrative is LIMITE: third countries read the figures only
+        narratives = {s.value for s in NarrativeSection}
+        for section in sections:
+            if section.key in narratives:
+                section.text = None
+        sections = [s for s in sections if s.text is not None or s.facts or s.tables or s.subsections
+                    or s.key == "contributions"]
     return ReportDataset(
-        "final", _("Final report: %(name)s", name=operation.code_name), cover,
-        [intro, legal, people, conduct, results, analysis, contributions, lessons, recommendations],
+        "final", _("Final report: %(name)s", name=operation.code_name), cover, sections,
         utcnow().replace(microsecond=0).isoformat(),
         scope_note=_scope_note(access),
         links_base={"operation_id": operation.id})
@@ -230,11 +245,9 @@ def _origin_table(records):
 
 
 def _contribution_scope(operation, access):
-    """Everybody who reads the report reads the submitted contributions, except that a participant reads the
-    other participants' only where it sees the operation in full (participants, organisers, the oversight)."""
-    if access is None or access.sees_full:
-        return (true(),)
-    return (ReportContribution.organisation_id == access.user.organisation_id,)
+    from planner.reports.access import contribution_clause
+
+    return (contribution_clause(access),)
 
 
 def _scope_note(access):

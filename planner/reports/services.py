@@ -5,10 +5,11 @@ import hashlib
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from planner.core.audit import log_action
 from planner.core.clock import utcnow
-from planner.core.errors import StaleVersion, ValidationError
+from planner.core.errors import Conflict, StaleVersion, ValidationError
 from planner.extensions import db
 from planner.operations.lifecycle import guard
 from planner.reports.models import (
@@ -16,7 +17,7 @@ from planner.reports.models import (
 )
 from planner.reports.tables import ReportDataset, changed_figures
 
-MAX_SECTION_LENGTH = 50_000
+MAX_SECTION_LENGTH = 32_000  # an Excel cell holds 32,767 characters: a longer text would be cut in the xlsx
 MAX_NOTE_LENGTH = 2_000
 
 
@@ -150,7 +151,12 @@ def _store(kind, dataset: ReportDataset, user, revision, note, year=None, operat
                           number=dataset.cover.number, dataset=dataset.to_json(), changes=changes, xlsx=xlsx, pdf=pdf,
                           xlsx_sha256=sha256(xlsx), pdf_sha256=sha256(pdf), issued_at=utcnow(), issued_by_id=user.id,
                           note=note)
-    db.session.add(issued)
+    try:
+        with db.session.begin_nested():  # two issues at the same moment: the second one is told, not a 500
+            db.session.add(issued)
+    except IntegrityError:
+        raise Conflict(_("Somebody issued this report at the same moment (revision %(n)d): reload the page to see "
+                         "it.", n=revision)) from None
     return issued
 
 

@@ -22,7 +22,7 @@ from planner.vocab.codes import (
 )
 from planner.vocab.countries import normalise_country
 from planner.vocab.hs import hs_code_error, normalise_hs_code
-from planner.vocab.units import UnitError, normalise, unit_for
+from planner.vocab.units import UNITS, UnitError, normalise, unit_for
 
 SEIZURE_FIELDS = (
     "national_reference", "seized_at", "country", "place", "location_code", "location_type", "detection_method",
@@ -519,9 +519,13 @@ def _quantities(row, errors, prefix):
         if unit == "pcs" and value is not None and value != value.to_integral_value():
             errors.add(f"{path}.value", _("Pieces are counted in whole numbers."))
             value = None
-        if unit is not None and unit in seen:
-            errors.add(f"{path}.unit", _("This unit is already given for the item; give each unit once."))
-        seen.add(unit)
+        # one quantity per base unit: 1 t and 1000 kg of one item would otherwise count twice in every total
+        base_unit = UNITS[unit].base if unit in UNITS else None
+        if base_unit is not None and base_unit in seen:
+            errors.add(f"{path}.unit", _("This item already has a quantity in %(base)s (or a unit converted to "
+                                         "it); give the item's mass, volume, pieces and value once each.",
+                                         base=base_unit))
+        seen.add(base_unit)
         normalised, base = normalise(value, unit) if value is not None and unit is not None else (None, None)
         quantities.append({"value": value, "unit": unit, "normalised_value": normalised, "base_unit": base})
     return quantities

@@ -201,3 +201,22 @@ def test_align_right_columns_are_right_aligned():
     page.extract_text(visitor_text=lambda t, cm, tm, *_: starts.setdefault(t.strip(), cm[4] + tm[4]))
     assert starts["1.5"] > starts["12345.125"]  # the shorter number starts further right: the ends line up
     assert starts["a"] == starts["b"]
+
+
+def test_a_long_text_is_one_paragraph_per_line_so_it_lays_out_in_linear_time():
+    """One Paragraph of thousands of lines is split across pages in quadratic time (minutes, gigabytes)."""
+    from datetime import date
+
+    from reportlab.platypus import Paragraph
+
+    from planner.core.pdf import CouncilNote, NoteCover
+
+    note = CouncilNote(NoteCover("N", date(2026, 1, 1), "a", "b", "c"))
+    before = len(note.story)
+    note.paragraph("first line\nsecond <b>line</b>\n\nafter a blank line")
+    added = note.story[before:]
+    paragraphs = [f for f in added if isinstance(f, Paragraph)]
+    assert len(added) == 4 and len(paragraphs) == 3
+    assert "&lt;b&gt;" in paragraphs[1].text  # still escaped
+    note.paragraph("x\n" * 3000)
+    assert len(note.build()) > 0

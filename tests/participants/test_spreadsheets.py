@@ -16,7 +16,8 @@ def test_text_that_looks_like_a_formula_stays_text():
                              title="t", marking="LIMITE")
     sheet = load_workbook(io.BytesIO(content))["List"]
     values = [(c.value, c.data_type) for c in sheet["A"][1:]]
-    assert values == [(text.replace("\r", "\n"), "s") for text in DANGEROUS]  # XML reads CR as LF
+    # a parser may read a CR back as LF (ElementTree does, lxml does not): the text is the same either way
+    assert [(v.replace("\r", "\n"), t) for v, t in values] == [(text.replace("\r", "\n"), "s") for text in DANGEROUS]
     xml = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in xml and "<f " not in xml
 

@@ -107,9 +107,40 @@ def test_a_table_wider_than_the_page_is_printed_in_parts(factory):
     parts = _column_groups(41)
     assert all(p[0] == 0 and len(p) <= PDF_COLUMNS for p in parts)
     assert sorted(i for p in parts for i in p[1:]) == list(range(1, 41))
-    operations = [factory.operation_in("draft") for _ in range(40)]  # 41 columns failed to build in one part
+    operations = [factory.operation_in("planning") for _ in range(40)]  # 41 columns failed to build in one part
     db.session.commit()
     dataset = annual_report_dataset(operations[0].year)
     assert len(dataset.table("participation_matrix").columns) == len(operations) + 1
     text = " ".join(page.extract_text() for page in PdfReader(BytesIO(dataset_pdf(dataset))).pages)
     assert all(op.reference in text for op in operations)
+
+
+def test_two_issues_at_the_same_moment_make_one_revision_and_a_clear_conflict(recorded, factory, monkeypatch):
+    from sqlalchemy import func, select
+
+    from planner.core.errors import Conflict
+    from planner.reports import services
+    from planner.reports.models import IssuedReport
+
+    secretariat = factory.user("CCWP", "secretariat")
+    assert services.issue_annual_report(2026, secretariat).revision == 0
+    db.session.commit()
+    monkeypatch.setattr(services, "_next_revision", lambda *args: 0)  # as if both had read "no revision yet"
+    with pytest.raises(Conflict) as refused:
+        services.issue_annual_report(2026, secretariat)
+    assert refused.value.status == 409 and "same moment" in refused.value.message
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(IssuedReport.id))) == 1
+
+
+def test_an_item_gives_each_base_unit_once_so_no_total_counts_it_twice(running, factory):
+    from planner.core.errors import ValidationError
+
+    officer = factory.user("LT", "officer")
+    with pytest.raises(ValidationError) as refused:
+        create_seizure(officer, running, seizure_data(items=[
+            _item("tobacco", "raw_tobacco", ("1", "t"), ("1000", "kg"))]))
+    assert "items.0.quantities.1.unit" in refused.value.errors
+    seizure = create_seizure(officer, running, seizure_data(items=[
+        _item("tobacco", "raw_tobacco", ("1", "t"), ("250", "EUR"))]))
+    assert sorted(q.base_unit for q in seizure.items[0].quantities) == ["EUR", "kg"]
