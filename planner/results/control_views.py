@@ -12,7 +12,7 @@ from planner.operations.views import operation_page
 from planner.results.controls import create_controls, withdraw_control
 from planner.results.figures import control_summary
 from planner.results.forms import ActionForm, WithdrawForm, field_label
-from planner.results.models import ControlRecord
+from planner.results.models import ControlRecord, RecordStatus
 from planner.results.queries import get_visible_control, may_edit_record, may_report, visible_controls
 from planner.results.views import _load, bp
 from planner.vocab.codes import SelectionBasis, TransportMode
@@ -21,10 +21,26 @@ PER_PAGE = 100
 SHARING = ("share_with_eu_member_states", "share_with_third_countries", "share_with_agencies", "public_statistics")
 
 
+def list_filters():
+    """The record list's filters from the query string (the report figures link here with them): {column: code},
+    and the problems of values that are not known (named, and the filter ignored)."""
+    filters, problems = {}, []
+    for key, label, allowed in (("selection_basis", _("Selection basis"), SelectionBasis.codes()),
+                                ("transport_mode", _("Transport mode"), TransportMode.codes()),
+                                ("status", _("Status"), RecordStatus.codes())):
+        value = request.args.get(key, "")
+        if value and value not in allowed:
+            problems.append(_("%(field)s: “%(value)s” is not a known value.", field=label, value=value[:30]))
+        elif value:
+            filters[key] = value
+    return filters, problems
+
+
 def _page(operation, access, values=None, errors=None, message=None, status=200):
     page = request.args.get("page", "1")
     page = int(page) if page.isascii() and page.isdigit() and 0 < len(page) < 7 else 1
-    stmt = visible_controls(access)
+    filters, filter_problems = list_filters()
+    stmt = visible_controls(access).where(*(getattr(ControlRecord, k) == v for k, v in filters.items()))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = db.session.scalars(stmt.order_by(ControlRecord.control_date.desc(), ControlRecord.id.desc())
                               .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
@@ -36,7 +52,7 @@ def _page(operation, access, values=None, errors=None, message=None, status=200)
         pages=max(1, -(-total // PER_PAGE)), controls=control_summary(access), may_report=may_report(access),
         may_edit=lambda r: may_edit_record(access, r), values=values or {}, errors=errors or {}, message=message,
         modes=TransportMode.choices(), bases=SelectionBasis.choices(), form=ActionForm(), field_label=field_label,
-        withdraw_form=WithdrawForm(),
+        withdraw_form=WithdrawForm(), filters=filters, filter_problems=filter_problems,
     ), status
 
 
