@@ -95,16 +95,17 @@ def controls_table(key, records, link_operation=True):
     return table
 
 
-def _duration(operation):
+def phase_duration(operation):
     """Days of the operational phase, first and last local days included (the dates the report shows)."""
     if operation.actual_start_at and operation.actual_end_at:
-        start, end = (date.fromisoformat(_local(m, operation)) for m in (operation.actual_start_at,
+        start, end = (date.fromisoformat(local_day(m, operation)) for m in (operation.actual_start_at,
                                                                           operation.actual_end_at))
         return (end - start).days + 1
     return None
 
 
-def _local(moment, operation):
+def local_day(moment, operation):
+    """A UTC moment's date (ISO) in the operation's time zone, or None."""
     from zoneinfo import ZoneInfo
 
     return moment.astimezone(ZoneInfo(operation.time_zone or "Europe/Brussels")).date().isoformat() if moment else None
@@ -162,9 +163,9 @@ def final_report_dataset(operation, access=None, report=None, revision=0) -> Rep
     people.tables.append(roster)
 
     conduct = narrative(NarrativeSection.CONDUCT)
-    conduct.fact("start", _("Operational phase started"), _local(operation.actual_start_at, operation), TEXT)
-    conduct.fact("end", _("Operational phase ended"), _local(operation.actual_end_at, operation), TEXT)
-    conduct.fact("duration_days", _("Duration (days)"), _duration(operation))
+    conduct.fact("start", _("Operational phase started"), local_day(operation.actual_start_at, operation), TEXT)
+    conduct.fact("end", _("Operational phase ended"), local_day(operation.actual_end_at, operation), TEXT)
+    conduct.fact("duration_days", _("Duration (days)"), phase_duration(operation))
 
     results = Section("results", _("Results"))
     results.fact("seizures", _("Seizures"), totals["seizures"], link=seizure_link())

@@ -10,7 +10,6 @@ administrations took part, and aggregates: seizures and quantities per commodity
 mode, controls and the hit rate. Nothing comes from the business case or the narrative of a report, no record
 detail, no figure per administration, no arrests (in a small operation they point at people) and no hit rate per
 selection basis (it tells which targeting works). The dataset carries no link to records."""
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, distinct, func, or_, select
@@ -21,7 +20,7 @@ from planner.extensions import db
 from planner.operations.models import STARTED_STATES, Operation
 from planner.participants.models import Participation, ParticipationRole, ParticipationStatus
 from planner.reports import figures
-from planner.reports.final_dataset import WORKING_PARTY, by_column_table, commodity_table
+from planner.reports.final_dataset import WORKING_PARTY, by_column_table, commodity_table, local_day, phase_duration
 from planner.reports.tables import COUNT, RATE, TEXT, Column, Cover, ReportDataset, Section, Table
 from planner.results.models import ControlRecord, Seizure
 
@@ -72,20 +71,6 @@ def public_records(operation_ids, today):
     return figures.RecordSet.of(operation_ids, clause(Seizure), clause(ControlRecord))
 
 
-def _local_day(moment, operation):
-    if moment is None:
-        return None
-    return moment.astimezone(ZoneInfo(operation.time_zone or "Europe/Brussels")).date().isoformat()
-
-
-def _duration(operation):
-    if operation.actual_start_at and operation.actual_end_at:
-        zone = ZoneInfo(operation.time_zone or "Europe/Brussels")
-        return (operation.actual_end_at.astimezone(zone).date()
-                - operation.actual_start_at.astimezone(zone).date()).days + 1
-    return None
-
-
 def participating_administrations(operation_ids):
     """Distinct administrations that took part (accepted, observers not counted), in one COUNT."""
     return db.session.scalar(select(func.count(distinct(Participation.organisation_id))).where(
@@ -127,9 +112,9 @@ def public_operation_dataset(operation, on=None) -> ReportDataset:
 
     about = Section("operation", _("The operation"))
     about.fact("code_name", _("Joint surveillance operation"), operation.code_name, TEXT)
-    about.fact("start", _("Operational phase started"), _local_day(operation.actual_start_at, operation), TEXT)
-    about.fact("end", _("Operational phase ended"), _local_day(operation.actual_end_at, operation), TEXT)
-    about.fact("duration_days", _("Duration (days)"), _duration(operation))
+    about.fact("start", _("Operational phase started"), local_day(operation.actual_start_at, operation), TEXT)
+    about.fact("end", _("Operational phase ended"), local_day(operation.actual_end_at, operation), TEXT)
+    about.fact("duration_days", _("Duration (days)"), phase_duration(operation))
     about.fact("participants", _("Participating administrations"), participating_administrations([operation.id]))
     results = _results_section(records)
     if held:
@@ -164,8 +149,8 @@ def public_year_dataset(year, on=None) -> ReportDataset:
         Column("code_name", _("Operation")), Column("start", _("Operational phase started")),
         Column("end", _("Operational phase ended")), Column("duration_days", _("Duration (days)"), COUNT)])
     for op in operations:
-        listing.add(op.reference, [op.code_name, _local_day(op.actual_start_at, op), _local_day(op.actual_end_at, op),
-                                   _duration(op)])
+        listing.add(op.reference, [op.code_name, local_day(op.actual_start_at, op), local_day(op.actual_end_at, op),
+                                   phase_duration(op)])
     listing.links = [None] * len(listing.rows)
     overview.tables.append(listing)
     results = _results_section(records)
