@@ -18,5 +18,5 @@ def annual_report_of_last_year(_operation, _actor, now):
     has_operations = db.session.scalar(select(Operation.id).where(Operation.year == year).limit(1)) is not None
     if secretariat is None or not has_operations or latest_issued(ReportKind.ANNUAL, year=year) is not None:
         return
-    issue_annual_report(year, secretariat, "Issued for the working party's first meeting of the year.")
+    issue_annual_report(year, secretariat, "Issued for the working party's first meeting of the year.", now=now)
     db.session.flush()

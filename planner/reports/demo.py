@@ -69,9 +69,9 @@ def make_the_final_report_final(operation, actor, now):
     if operation.code_name == "LAST HARBOUR":
         save_contribution(operation, _user("ncp@customs.lv.example"),
                           "Latvia scanned 46 containers at Riga on risk profiles; one hit (3.1 t of water-pipe "
-                          "tobacco behind a cover load of molasses drums).", submit=True)
-    save_final_report(operation, actor, NARRATIVES.get(operation.code_name) or _plain_narrative(operation))
-    issue_final_report(operation, actor, note="")
+                          "tobacco behind a cover load of molasses drums).", submit=True, now=now)
+    save_final_report(operation, actor, NARRATIVES.get(operation.code_name) or _plain_narrative(operation), now=now)
+    issue_final_report(operation, actor, note="", now=now)
 
 
 @demo_step("finish")
@@ -81,10 +81,10 @@ def paper_lantern_in_evaluation(_operation, _actor, now):
         return
     coordinator = _user("coordinator@customs.pl.example")
     step(coordinator, lantern, "evaluate", now=now)
-    save_final_report(lantern, coordinator, NARRATIVES["PAPER LANTERN"])
+    save_final_report(lantern, coordinator, NARRATIVES["PAPER LANTERN"], now=now)
     save_contribution(lantern, _user("ncp@customs.lt.example"),
                       "Lithuania screened the air waybills of the Vilnius hub against the operation's risk profiles; "
-                      "no consignment of the targeted flights reached Vilnius.", submit=True)
+                      "no consignment of the targeted flights reached Vilnius.", submit=True, now=now)
     save_contribution(lantern, _user("ncp@customs.nl.example"),
                       "Schiphol: 950 counterfeit accessories found on a document check; the right holder confirmed "
-                      "the infringement.")
+                      "the infringement.", now=now)

@@ -60,7 +60,7 @@ def clean_sections(data) -> dict:
     return sections
 
 
-def save_final_report(operation, user, sections: dict, version=None) -> FinalReport:
+def save_final_report(operation, user, sections: dict, version=None, now=None) -> FinalReport:
     """Save the coordinator's narrative (the sections given; the others keep their text). Editing a final report
     that is not closed makes it a draft again: the correction becomes the next revision once made final."""
     sections = clean_sections(sections)
@@ -71,7 +71,7 @@ def save_final_report(operation, user, sections: dict, version=None) -> FinalRep
     if merged == before:
         return report
     report.sections = merged
-    report.updated_at, report.updated_by_id = utcnow(), user.id
+    report.updated_at, report.updated_by_id = now or utcnow(), user.id
     reopened = report.is_final
     if reopened:
         report.status = FinalReportStatus.DRAFT.value
@@ -81,7 +81,7 @@ def save_final_report(operation, user, sections: dict, version=None) -> FinalRep
     return report
 
 
-def issue_final_report(operation, user, note="", version=None) -> IssuedReport:
+def issue_final_report(operation, user, note="", version=None, now=None) -> IssuedReport:
     """Make the final report final: compute its dataset over every submitted record of the operation, render the
     xlsx and the PDF (aggregates only), store them with their SHA-256 as the next revision."""
     from planner.reports.final_dataset import final_report_dataset
@@ -92,11 +92,11 @@ def issue_final_report(operation, user, note="", version=None) -> IssuedReport:
     if missing:
         raise ValidationError(_("The final report cannot be made final yet."),
                                {"sections": [_("Write these sections first: %(names)s.", names=", ".join(missing))]})
-    now = utcnow()
+    now = now or utcnow()
     report.status, report.finalised_at, report.finalised_by_id = FinalReportStatus.FINAL.value, now, user.id
     revision = _next_revision(IssuedReport.operation_id == operation.id, ReportKind.FINAL)
     dataset = final_report_dataset(operation, None, report=report, revision=revision)
-    issued = _store(ReportKind.FINAL, dataset, user, revision, note, operation_id=operation.id)
+    issued = _store(ReportKind.FINAL, dataset, user, revision, note, now, operation_id=operation.id)
     db.session.flush()
     log_action(report, "final_report.issued", user, operation_id=operation.id,
                data={"revision": revision, "pdf_sha256": issued.pdf_sha256, "xlsx_sha256": issued.xlsx_sha256,
@@ -104,12 +104,12 @@ def issue_final_report(operation, user, note="", version=None) -> IssuedReport:
     return issued
 
 
-def issue_annual_report(year, user, note="") -> IssuedReport:
+def issue_annual_report(year, user, note="", now=None) -> IssuedReport:
     from planner.reports.annual_dataset import annual_report_dataset
 
     revision = _next_revision(IssuedReport.year == year, ReportKind.ANNUAL)
     dataset = annual_report_dataset(year, revision=revision)
-    issued = _store(ReportKind.ANNUAL, dataset, user, revision, note, year=year)
+    issued = _store(ReportKind.ANNUAL, dataset, user, revision, note, now or utcnow(), year=year)
     db.session.flush()
     log_action(issued, "annual_report.issued", user,
                data={"year": year, "revision": revision, "pdf_sha256": issued.pdf_sha256,
@@ -134,7 +134,7 @@ def revisions_of(kind, year=None, operation_id=None):
                               .order_by(IssuedReport.revision)).all()
 
 
-def _store(kind, dataset: ReportDataset, user, revision, note, year=None, operation_id=None) -> IssuedReport:
+def _store(kind, dataset: ReportDataset, user, revision, note, now, year=None, operation_id=None) -> IssuedReport:
     from planner.reports.writers import dataset_pdf, dataset_xlsx
 
     note = (note or "").strip()
@@ -146,10 +146,12 @@ def _store(kind, dataset: ReportDataset, user, revision, note, year=None, operat
     if previous is not None:
         dataset.cover.previous_reference = previous.number
         changes = changed_figures(ReportDataset.from_json(previous.dataset).figures(), dataset.figures())
+    dataset.generated_at = now.replace(microsecond=0).isoformat()  # the moment it is issued, in both files
+    dataset.cover.date = now.date().isoformat()
     xlsx, pdf = dataset_xlsx(dataset), dataset_pdf(dataset)
     issued = IssuedReport(kind=kind.value, year=year, operation_id=operation_id, revision=revision,
                           number=dataset.cover.number, dataset=dataset.to_json(), changes=changes, xlsx=xlsx, pdf=pdf,
-                          xlsx_sha256=sha256(xlsx), pdf_sha256=sha256(pdf), issued_at=utcnow(), issued_by_id=user.id,
+                          xlsx_sha256=sha256(xlsx), pdf_sha256=sha256(pdf), issued_at=now, issued_by_id=user.id,
                           note=note)
     try:
         with db.session.begin_nested():  # two issues at the same moment: the second one is told, not a 500
@@ -170,7 +172,7 @@ def contribution_of(operation, organisation_id, create_for=None):
     return row
 
 
-def save_contribution(operation, user, body, submit=False, version=None) -> ReportContribution:
+def save_contribution(operation, user, body, submit=False, version=None, now=None) -> ReportContribution:
     """The user's administration's contribution to the final report; `submit` makes it part of the report."""
     if not isinstance(body, str):
         raise ValidationError(_("The contribution could not be saved."), {"body": [_("Give a text.")]})
@@ -184,9 +186,10 @@ def save_contribution(operation, user, body, submit=False, version=None) -> Repo
     row = contribution_of(operation, user.organisation_id, create_for=user)
     if row.id is not None:
         _check_version(row.version, version, _("The contribution"))
-    row.body, row.updated_at, row.updated_by_id = body, utcnow(), user.id
+    now = now or utcnow()
+    row.body, row.updated_at, row.updated_by_id = body, now, user.id
     if submit and row.submitted_at is None:
-        row.submitted_at = utcnow()
+        row.submitted_at = now
     db.session.flush()
     log_action(row, "final_report.contribution_saved", user, operation_id=operation.id,
                data={"submitted": row.submitted_at is not None, "length": len(body)})
