@@ -41,13 +41,23 @@ def _drop_alembic_version():
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
+_SEQUENCES = []
+
+
 def _purge():
-    """Empty every table (fast on both databases), leaving the schema in place."""
+    """Empty every table, leaving the schema in place. DELETE, children first, is faster than TRUNCATE for the
+    few rows a test leaves (TRUNCATE makes new files for every table and index); on PostgreSQL the sequences
+    restart, as ids do on SQLite."""
     db.session.remove()
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
         if db.engine.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            if not _SEQUENCES:
+                _SEQUENCES.extend(conn.scalars(text(
+                    "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = current_schema()")))
+            conn.execute(text("; ".join(f'DELETE FROM "{t}"' for t in tables)))
+            if _SEQUENCES:
+                conn.execute(text("; ".join(f'ALTER SEQUENCE "{s}" RESTART' for s in _SEQUENCES)))
         else:
             for table in tables:
                 conn.execute(text(f'DELETE FROM "{table}"'))
