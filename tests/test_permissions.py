@@ -292,6 +292,7 @@ GET_RULES = {
     "annual_reports.revision_xlsx": annual_revision_rule,
     "annual_reports.revision_pdf": annual_revision_rule,
     "annual_reports.records": lambda who: 200 if who in READS_ANNUAL_DRAFT else 403,
+    "annual_reports.control_records": lambda who: 200 if who in READS_ANNUAL_DRAFT else 403,
     "api.get_annual_report": annual_rule,
     "api.get_annual_report_xlsx": annual_rule,
     "api.get_annual_report_pdf": annual_rule,

@@ -178,7 +178,12 @@ SCHEMAS.update({
         "number": {"type": "string"},
         "dataset": {"type": "object", "description": "kind, title, cover, sections (key, title, text, facts, "
                                                      "tables, subsections), generated_at, scope_note; quantities, "
-                                                     "money and rates as exact decimal strings."},
+                                                     "money and rates as exact decimal strings. The records behind "
+                                                     "a figure: a fact's `link`, a table row's `links` entry or a "
+                                                     "cell's `cell_links` entry ({column key: link}), each naming "
+                                                     "`list` (`annual`: submitted seizures, `annual_controls`: "
+                                                     "submitted control records), `year` when it is not the "
+                                                     "report's, and the filters of the drill-down pages."},
         "revisions": {"type": "array", "items": {"$ref": "#/components/schemas/AnnualReportRevision"}},
     }},
 })

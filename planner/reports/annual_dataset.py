@@ -31,7 +31,13 @@ class _Oversight:
 
 
 def annual_link(**filters):
+    """The submitted seizures behind a figure (a `year` other than the report's: last year's figure)."""
     return {"list": "annual", "status": "submitted", **{k: v for k, v in filters.items() if v is not None}}
+
+
+def annual_controls_link(**filters):
+    """The submitted control records behind a figure of controls, hits or hit rate."""
+    return {"list": "annual_controls", "status": "submitted", **{k: v for k, v in filters.items() if v is not None}}
 
 
 # The report names the operations the working party approved (and those cancelled after approval): a draft, a
@@ -109,17 +115,18 @@ def annual_report_dataset(year, revision=0) -> ReportDataset:
     overview.fact("arrests", _("Arrests"), totals["arrests"], link=annual_link())
     overview.fact("investigations", _("Follow-up investigations opened"), totals["investigations"],
                   link=annual_link(investigation="yes"))
-    overview.fact("controls", _("Controls"), controls)
-    overview.fact("hit_rate", _("Hit rate"), figures.rate(hits, controls), RATE)
+    overview.fact("controls", _("Controls"), controls, link=annual_controls_link())
+    overview.fact("hit_rate", _("Hit rate"), figures.rate(hits, controls), RATE, link=annual_controls_link())
     listing = Table("operations", _("Operations"), [
         Column("reference", _("Reference")), Column("code_name", _("Code name")), Column("lead", _("Lead")),
         Column("state", _("State")), Column("seizures", _("Seizures"), COUNT), Column("arrests", _("Arrests"), COUNT),
-        Column("controls", _("Controls"), COUNT, linked=False), Column("hits", _("Hits"), COUNT, linked=False)])
+        Column("controls", _("Controls"), COUNT), Column("hits", _("Hits"), COUNT)])
     for op in operations:
         f = per_op[op.id]
+        of_controls = annual_controls_link(operation=op.reference)
         listing.add(op.reference, [op.reference, op.code_name, op.lead.code, str(op.state_enum.label),
                                    f["seizures"], f["arrests"], f["controls"], f["hits"]],
-                    annual_link(operation=op.reference))
+                    annual_link(operation=op.reference), cells={"controls": of_controls, "hits": of_controls})
     overview.tables.append(listing)
 
     by_operation = Section("operations", _("The operations"))
@@ -142,24 +149,26 @@ def annual_report_dataset(year, revision=0) -> ReportDataset:
                         figures.seizures_by(Seizure.transport_mode, records), "transport_mode", "transport_mode"),
         by_column_table("by_detection_method", _("Seizures by detection method"), _("Detection method"),
                         figures.seizures_by(Seizure.detection_method, records), "detection_method", "detection_method"),
-        controls_table("controls_by_basis", records, link_operation=False),
+        controls_table("controls_by_basis", records),
         _concealment_trend(records, previous, year),
         _participation_matrix(operations),
     ]
     for t in across.tables:
         t.links = [_annual(link) for link in t.links]
+        t.cell_links = [{k: _annual(v) for k, v in cells.items()} if cells else None for cells in t.cell_links]
 
     comparison = Section("comparison", _("Comparison with %(year)d", year=year - 1))
     compare = Table("comparison", _("%(year)d compared with %(before)d", year=year, before=year - 1), [
         Column("figure", _("Figure")), Column("current", str(year), COUNT), Column("previous", str(year - 1), COUNT)])
-    for key, text, now, then in (
-            ("operations", _("Operations"), len(operations), len(previous_ops)),
-            ("seizures", _("Seizures"), totals["seizures"], before["seizures"]),
-            ("arrests", _("Arrests"), totals["arrests"], before["arrests"]),
-            ("investigations", _("Follow-up investigations opened"), totals["investigations"], before["investigations"]),
-            ("controls", _("Controls"), controls, controls_before),
-            ("hits", _("Hits"), hits, hits_before)):
-        compare.add(key, [text, now, then])
+    for key, text, now, then, link in (
+            ("operations", _("Operations"), len(operations), len(previous_ops), None),
+            ("seizures", _("Seizures"), totals["seizures"], before["seizures"], annual_link),
+            ("arrests", _("Arrests"), totals["arrests"], before["arrests"], annual_link),
+            ("investigations", _("Follow-up investigations opened"), totals["investigations"], before["investigations"],
+             lambda **f: annual_link(investigation="yes", **f)),
+            ("controls", _("Controls"), controls, controls_before, annual_controls_link),
+            ("hits", _("Hits"), hits, hits_before, annual_controls_link)):
+        compare.add(key, [text, now, then], link and link(), cells=link and {"previous": link(year=year - 1)})
     comparison.tables.append(compare)
     comparison.tables.append(_commodity_comparison(current_commodities, previous, year))
 
@@ -191,14 +200,10 @@ def _administrations_taking_part(operation_ids, members):
 
 
 def _annual(link):
+    """A link of the final report's tables (one operation's seizure or control list) as the annual report's."""
     if link is None:
         return None
-    link = dict(link)
-    if link.get("list") == "seizures":
-        link["list"] = "annual"
-    elif link.get("list") == "controls":
-        return None
-    return link
+    return {**link, "list": {"seizures": "annual", "controls": "annual_controls"}.get(link["list"], link["list"])}
 
 
 def _operation_section(op, f, commodities, conclusions):
@@ -212,8 +217,9 @@ def _operation_section(op, f, commodities, conclusions):
     section.fact("observers", _("Observers"), sum(1 for r in participants if r[3]))
     section.fact("seizures", _("Seizures"), f["seizures"], link=annual_link(operation=op.reference))
     section.fact("arrests", _("Arrests"), f["arrests"], link=annual_link(operation=op.reference))
-    section.fact("controls", _("Controls"), f["controls"])
-    section.fact("hit_rate", _("Hit rate"), figures.rate(f["hits"], f["controls"]), RATE)
+    section.fact("controls", _("Controls"), f["controls"], link=annual_controls_link(operation=op.reference))
+    section.fact("hit_rate", _("Hit rate"), figures.rate(f["hits"], f["controls"]), RATE,
+                 link=annual_controls_link(operation=op.reference))
     table = Table(f"commodities_{op.reference}", _("Seizures by commodity and unit"), [
         Column("commodity", _("Commodity")), Column("unit", _("Unit")), Column("seizures", _("Seizures"), COUNT),
         Column("quantity", _("Quantity"), QUANTITY)], sheet=f"{op.reference} commodities")
@@ -243,9 +249,10 @@ def _administration_table(records, members):
 def _concealment_trend(records, previous, year):
     table = Table("concealment_trend", _("Concealment methods, %(year)d and %(before)d", year=year, before=year - 1),
                   [Column("method", _("Concealment method")), Column("current", str(year), COUNT),
-                   Column("previous", str(year - 1), COUNT, linked=False)], chart=(0, 1))
+                   Column("previous", str(year - 1), COUNT)], chart=(0, 1))
     for code, now, then in figures.concealment_trend(records, previous):
-        table.add(code, [label("concealment_method", code), now, then], annual_link(concealment=code))
+        table.add(code, [label("concealment_method", code), now, then], annual_link(concealment=code),
+                  cells={"previous": annual_link(concealment=code, year=year - 1)})
     return table
 
 
@@ -272,11 +279,12 @@ def _commodity_comparison(current, previous, year):
     table = Table("commodity_comparison", _("Quantities by commodity and unit, %(year)d and %(before)d",
                                             year=year, before=year - 1), [
         Column("commodity", _("Commodity")), Column("unit", _("Unit")),
-        Column("current", str(year), QUANTITY), Column("previous", str(year - 1), QUANTITY, linked=False),
+        Column("current", str(year), QUANTITY), Column("previous", str(year - 1), QUANTITY),
         Column("change", _("Change"), QUANTITY, linked=False)])
     for key in sorted(set(now) | set(then)):
         q_now, q_then = now.get(key, (0, None))[1], then.get(key, (0, None))[1]
         change = (q_now or 0) - (q_then or 0)
         table.add(f"{key[0]}/{key[1]}", [label("commodity_category", key[0]), key[1], q_now, q_then, change],
-                  annual_link(category=key[0], unit=key[1]))
+                  annual_link(category=key[0], unit=key[1]),
+                  cells={"previous": annual_link(category=key[0], unit=key[1], year=year - 1)})
     return table

@@ -179,30 +179,39 @@ def described_changes(issued):
 
 DRILL_DOWN_KEYS = ("operation", "category", "unit", "organisation", "transport_mode", "detection_method",
                    "concealment", "investigation")
+CONTROL_DRILL_DOWN_KEYS = ("operation", "selection_basis", "transport_mode")
 IGNORED_KEYS = ("status",)  # the report counts submitted records only: the links say so
 
 
-def clean_drill_down(args, year):
-    """(filters, errors) from a drill-down link's query arguments; every unknown argument or value is named."""
-    from planner.vocab.codes import COMMODITY_CATEGORY, CONCEALMENT_METHOD, DetectionMethod, TransportMode
+def clean_drill_down(args, year, controls=False):
+    """(filters, errors) from a drill-down link's query arguments (of the seizures behind a figure, or of the
+    control records with `controls`); every unknown argument or value is named."""
+    from planner.vocab.codes import (
+        COMMODITY_CATEGORY, CONCEALMENT_METHOD, DetectionMethod, SelectionBasis, TransportMode,
+    )
     from planner.vocab.queries import vocabulary
     from planner.vocab.units import UNITS
 
+    keys = CONTROL_DRILL_DOWN_KEYS if controls else DRILL_DOWN_KEYS
     errors, filters = [], {}
-    for key in sorted(set(args) - set(DRILL_DOWN_KEYS) - set(IGNORED_KEYS)):
+    for key in sorted(set(args) - set(keys) - set(IGNORED_KEYS)):
         errors.append(_("“%(name)s” is not a filter of the annual report; use: %(known)s.", name=key[:30],
-                        known=", ".join(DRILL_DOWN_KEYS)))
+                        known=", ".join(keys)))
     if args.get("status") not in (None, "", "submitted"):
         errors.append(_("status: the annual report counts submitted records only."))
     known = {
-        "category": {t.code for t in vocabulary(COMMODITY_CATEGORY, include_inactive=True)},
-        "unit": {u.base for u in UNITS.values()},
-        "transport_mode": set(TransportMode.codes()),
-        "detection_method": set(DetectionMethod.codes()),
-        "concealment": {t.code for t in vocabulary(CONCEALMENT_METHOD, include_inactive=True)},
-        "investigation": {"yes"},
+        "category": lambda: {t.code for t in vocabulary(COMMODITY_CATEGORY, include_inactive=True)},
+        "unit": lambda: {u.base for u in UNITS.values()},
+        "transport_mode": lambda: set(TransportMode.codes()),
+        "detection_method": lambda: set(DetectionMethod.codes()),
+        "concealment": lambda: {t.code for t in vocabulary(CONCEALMENT_METHOD, include_inactive=True)},
+        "investigation": lambda: {"yes"},
+        "selection_basis": lambda: set(SelectionBasis.codes()),
     }
-    for key, allowed in known.items():
+    for key, values in known.items():
+        if key not in keys:
+            continue
+        allowed = values()
         value = (args.get(key) or "").strip()
         if not value:
             continue
@@ -211,7 +220,7 @@ def clean_drill_down(args, year):
                             known=", ".join(sorted(allowed))))
         else:
             filters[key] = value
-    code = (args.get("organisation") or "").strip().upper()
+    code = (args.get("organisation") or "").strip().upper() if "organisation" in keys else ""
     if code:
         organisation = db.session.scalar(select(Organisation).where(Organisation.code == code))
         if organisation is None:
@@ -292,3 +301,37 @@ def seizure_list_args(filters):
             continue
         args[key] = value.code if key == "organisation" else value
     return args
+
+
+@dataclass
+class ControlRow:
+    operation: Operation
+    controls: int
+    hits: int
+
+    @property
+    def hit_rate(self):
+        from planner.reports.figures import rate
+
+        return rate(self.hits, self.controls)
+
+
+def control_breakdown_by_operation(year, filters):
+    """[ControlRow] of the operations of `year` with submitted control records behind the figure that `filters`
+    describe (one GROUP BY over the control records, exactly as the report counts them)."""
+    from planner.reports.annual_dataset import operations_of
+    from planner.reports.figures import RecordSet
+    from planner.results.models import ControlRecord
+
+    operations = {op.id: op for op in operations_of(year)}
+    clauses = list(RecordSet.of(list(operations)).controls)
+    if "operation" in filters:
+        clauses.append(ControlRecord.operation_id == filters["operation"].id)
+    for key in ("selection_basis", "transport_mode"):
+        if key in filters:
+            clauses.append(getattr(ControlRecord, key) == filters[key])
+    rows = db.session.execute(
+        select(ControlRecord.operation_id, func.coalesce(func.sum(ControlRecord.controls), 0),
+               func.coalesce(func.sum(ControlRecord.hits), 0)).where(*clauses).group_by(ControlRecord.operation_id))
+    return sorted((ControlRow(operations[op_id], int(controls), int(hits)) for op_id, controls, hits in rows),
+                  key=lambda r: r.operation.sequence)

@@ -17,8 +17,10 @@ from planner.extensions import db
 from planner.reports.access import issues_annual_report, reads_annual_report
 from planner.reports.annual_queries import (
     annual_document, annual_revision, annual_revisions, breakdown_by_operation, clean_drill_down,
-    described_changes, issued_headers, report_years, require_year, seizure_list_args,
+    control_breakdown_by_operation, described_changes, issued_headers, report_years, require_year,
+    seizure_list_args,
 )
+from planner.reports.figures import rate
 from planner.reports.services import MAX_NOTE_LENGTH, issue_annual_report
 from planner.reports.tables import QUANTITY, ReportDataset, display
 
@@ -46,10 +48,15 @@ def _download(content, name, headers=None):
     return Response(content, mimetype=MIMETYPES[name.rsplit(".", 1)[1]], headers=sent)
 
 
+DRILL_DOWNS = {"annual": ("annual_reports.records", "results.seizures"),
+               "annual_controls": ("annual_reports.control_records", "results.controls")}
+
+
 def _link_url(year, reads_drafts):
-    """Dataset links of the annual report → the drill-down page (for those who read the live figures); for the
-    distribution, a figure of one operation links to that operation's seizure list where the reader sees its
-    results, and other figures link nowhere (their records are not the reader's to list)."""
+    """Dataset links of the annual report → the drill-down page of the seizures or control records behind a
+    figure (for those who read the live figures; a link may name another year: last year's figure); for the
+    distribution, a figure of one operation links to that operation's seizure or control list where the reader
+    sees its results, and other figures link nowhere (their records are not the reader's to list)."""
     from planner.operations.access import operation_access
     from planner.operations.models import Operation
     from planner.operations.queries import visible_operations
@@ -62,15 +69,17 @@ def _link_url(year, reads_drafts):
                 visible[op.reference] = op
 
     def link_url(link):
-        if not link or link.get("list") != "annual":
+        if not link or link.get("list") not in DRILL_DOWNS:
             return None
-        filters = {k: v for k, v in link.items() if k not in ("list", "status")}
+        drill_down, operation_list = DRILL_DOWNS[link["list"]]
+        filters = {k: v for k, v in link.items() if k not in ("list", "status", "year")}
+        of_year = link.get("year", year)
         if reads_drafts:
-            return url_for("annual_reports.records", year=year, **filters)
+            return url_for(drill_down, year=of_year, **filters)
         operation = visible.get(filters.pop("operation", None))
-        if operation is None:
+        if operation is None or of_year != year:
             return None
-        return url_for("results.seizures", operation_id=operation.id, status="submitted", **filters)
+        return url_for(operation_list, operation_id=operation.id, status="submitted", **filters)
 
     return link_url
 
@@ -83,7 +92,7 @@ def _described_filters(filters):
     names = {"operation": _("Operation"), "category": _("Commodity"), "unit": _("Unit"),
              "organisation": _("Administration"), "transport_mode": _("Transport mode"),
              "detection_method": _("Detection method"), "concealment": _("Concealment method"),
-             "investigation": _("Follow-up investigation opened")}
+             "investigation": _("Follow-up investigation opened"), "selection_basis": _("Selection basis")}
     shown = {
         "operation": lambda op: f"{op.reference} {op.code_name}",
         "category": lambda code: label("commodity_category", code),
@@ -92,6 +101,7 @@ def _described_filters(filters):
         "detection_method": lambda code: str(DetectionMethod(code).label),
         "concealment": lambda code: label("concealment_method", code),
         "investigation": lambda _value: _("yes"),
+        "selection_basis": lambda code: label("selection_basis", code),
     }
     return [(names[key], shown.get(key, str)(value)) for key, value in filters.items()]
 
@@ -200,3 +210,21 @@ def records(year):
         "reports/annual_records.html", year=year, filters=filters, described=_described_filters(filters),
         errors=errors, rows=rows, total=total,
         list_args=seizure_list_args(filters), display=display, QUANTITY=QUANTITY), 400 if errors else 200
+
+
+@bp.route("/reports/annual/<int:year>/controls")
+@requires("authenticated")
+def control_records(year):
+    """A figure of controls, hits or hit rate of the live report broken down per operation, each row linking to
+    that operation's control list with the same filters."""
+    if not reads_annual_report(current_user, issued=False):
+        raise PermissionDenied(_("The figures behind the annual report are read by the secretariat and admins."))
+    require_year(year)
+    filters, errors = clean_drill_down(request.args, year, controls=True)
+    rows = [] if errors else control_breakdown_by_operation(year, filters)
+    controls, hits = sum(r.controls for r in rows), sum(r.hits for r in rows)
+    list_args = {"status": "submitted", **{k: v for k, v in filters.items() if k != "operation"}}
+    return render_template(
+        "reports/annual_controls.html", year=year, filters=filters, described=_described_filters(filters),
+        errors=errors, rows=rows, total={"controls": controls, "hits": hits, "hit_rate": rate(hits, controls)},
+        list_args=list_args, display=display), 400 if errors else 200

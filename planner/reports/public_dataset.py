@@ -93,7 +93,7 @@ def _results_section(records):
     modes.columns, modes.rows = modes.columns[:2], [row[:2] for row in modes.rows]  # no arrests
     results.tables += [commodity_table("by_commodity", records), modes]
     for table in results.tables:
-        table.links = [None] * len(table.rows)
+        table.links, table.cell_links = [None] * len(table.rows), [None] * len(table.rows)
     return results
 
 
@@ -151,7 +151,7 @@ def public_year_dataset(year, on=None) -> ReportDataset:
     for op in operations:
         listing.add(op.reference, [op.code_name, local_day(op.actual_start_at, op), local_day(op.actual_end_at, op),
                                    phase_duration(op)])
-    listing.links = [None] * len(listing.rows)
+    listing.links, listing.cell_links = [None] * len(listing.rows), [None] * len(listing.rows)
     overview.tables.append(listing)
     results = _results_section(records)
 

@@ -19,7 +19,7 @@ class Column:
     key: str
     label: str
     kind: str = TEXT
-    linked: bool = True  # its figures link to the row's records (False: e.g. last year's figures beside them)
+    linked: bool = True  # its figures link to the row's records (False: e.g. a difference of two figures)
 
 
 @dataclass
@@ -44,11 +44,23 @@ class Table:
     chart: tuple | None = None  # (label column, value column) for a bar chart
     note: str = ""
     sheet: str = ""  # a short name for its xlsx sheet (the title otherwise)
+    # per row: {column key: link} for cells whose records are not the row's (last year's figure beside this
+    # year's, the controls of an operation beside its seizures), or None
+    cell_links: list = field(default_factory=list)
 
-    def add(self, key, row, link=None):
+    def add(self, key, row, link=None, cells=None):
         self.row_keys.append(str(key))
         self.rows.append(list(row))
         self.links.append(link)
+        self.cell_links.append(cells or None)
+
+    def link_of(self, index, column):
+        """The records behind the cell of row `index` in `column`: its own link, else the row's if the column
+        is linked."""
+        cells = self.cell_links[index] if index < len(self.cell_links) else None
+        if cells and column.key in cells:
+            return cells[column.key]
+        return self.links[index] if column.linked and index < len(self.links) else None
 
 
 @dataclass
@@ -134,7 +146,7 @@ class ReportDataset:
                 rows = [[_decode(v, c.kind) for v, c in zip(row, columns)] for row in t["rows"]]
                 tables.append(Table(t["key"], t["title"], columns, rows, t["row_keys"], t["links"],
                                     tuple(t["chart"]) if t["chart"] else None, t.get("note", ""),
-                                    t.get("sheet", "")))
+                                    t.get("sheet", ""), t.get("cell_links") or [None] * len(rows)))
             facts = [Fact(f["key"], f["label"], _decode(f["value"], f["kind"]), f["kind"], f["link"])
                      for f in s["facts"]]
             return Section(s["key"], s["title"], s["text"], facts, tables, [section(x) for x in s["subsections"]])

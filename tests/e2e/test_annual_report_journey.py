@@ -2,6 +2,7 @@
 sees REV 0 with its SHA-256 and downloads the PDF, whose SHA-256 is the one shown. Real pages, headless Chromium,
 CSRF on."""
 import hashlib
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,6 +30,11 @@ def year_of_results(app):
         freeze(datetime(2026, 5, 10, 9, tzinfo=timezone.utc))
         create_seizure(factory.user("LT", "officer"), op, seizure_data(items=[
             {"category": "tobacco", "type": "raw_tobacco", "quantities": [{"value": "283671.925", "unit": "t"}]}]))
+        from planner.results.controls import create_controls
+
+        create_controls(factory.user("PL", "officer"), op, [
+            {"date": "2026-05-09", "location": "Terespol", "transport_mode": "road", "selection_basis": "risk_profile",
+             "controls": 80, "hits": 4}])
         db.session.commit()
         email = secretariat.email
         db.session.remove()
@@ -41,6 +47,15 @@ def test_the_secretariat_issues_the_annual_report(page, year_of_results, tmp_pat
     page.get_by_role("link", name="Annual report 2026").click()
     expect(page.get_by_role("heading", name="Consolidated annual report 2026", exact=True)).to_be_visible()
     expect(page.locator("#table-by_commodity")).to_contain_text("283 671.925")
+    # the hit rate of a selection basis opens the control records behind it, per operation
+    page.locator('#table-controls_by_basis tr[data-key="risk_profile"] td[data-column="hit_rate"] a').click()
+    expect(page.get_by_role("heading", name="Control records behind a figure of the annual report 2026")).to_be_visible()
+    row = page.locator("#breakdown tbody tr").first
+    expect(row).to_contain_text("AMBER WAVE")
+    expect(row.locator('[data-figure="hit_rate"]')).to_have_text("5.00 %")
+    expect(row.get_by_role("link", name="Controls of")).to_have_attribute("href", re.compile(
+        r"/operations/\d+/controls\?status=submitted&selection_basis=risk_profile$"))
+    page.go_back()
     page.get_by_label("Note (what this revision corrects, optional)").fill("For the working party of June.")
     page.get_by_role("button", name="Issue the annual report").click()
 

@@ -55,6 +55,7 @@ def test_who_reads_what(annual, client, login, factory):
     for user in readers.values():
         assert statuses(user) == [404, 404, 404, 404]  # nothing issued yet
         assert client.get(f"{PAGE}/records").status_code == 403  # the live figures are the draft's
+        assert client.get(f"{PAGE}/controls").status_code == 403
         assert client.post(f"{PAGE}/issue", data={"note": ""}).status_code == 403
     for user in never.values():
         assert statuses(user) == [403, 403, 403, 403]
@@ -115,19 +116,46 @@ def test_an_issued_report_is_frozen_and_rev_1_lists_what_changed(annual, client,
 
 
 def _drill_down(client, url):
-    """{operation reference or "total": {figure: Decimal}} of a drill-down page."""
-    html = client.get(url).get_data(as_text=True)
+    """{operation reference or "total": {figure: Decimal, or the shown text of a rate}} of a drill-down page."""
+    response = client.get(url)
+    assert response.status_code == 200, url
     rows = {}
-    for ref, cells in re.findall(r'<tr data-operation="([^"]+)">(.*?)</tr>', html, re.S):
-        rows[ref] = {k: number(text_of(v)) for k, v in re.findall(r'data-figure="(\w+)">(.*?)</td>', cells, re.S)}
+    for ref, cells in re.findall(r'<tr data-operation="([^"]+)">(.*?)</tr>', response.get_data(as_text=True), re.S):
+        rows[ref] = {k: text_of(v) if k == "hit_rate" else number(text_of(v))
+                     for k, v in re.findall(r'data-figure="(\w+)">(.*?)</td>', cells, re.S)}
     return rows
 
 
-FIGURE_OF_COLUMN = {"seizures": "seizures", "arrests": "arrests", "quantity": "quantity", "current": None}
+def _figure_of(table, row_key, column):
+    """Which figure of a drill-down page a report cell is (None: a cell that is not a count of records)."""
+    if table == "comparison":
+        return {"investigations": "seizures"}.get(row_key, row_key)
+    if table == "concealment_trend":
+        return "seizures"
+    if table == "commodity_comparison":
+        return "quantity"
+    return column if column in ("seizures", "arrests", "quantity", "controls", "hits", "hit_rate") else None
+
+
+def _check(rows, figure, value):
+    """The drill-down's total is the report's figure, and its operations add up to it."""
+    if figure == "hit_rate":
+        assert rows["total"]["hit_rate"] == display(value, "rate")
+        return
+    total = rows.get("total", {}).get(figure, Decimal(0))
+    assert total == Decimal(value or 0)
+    assert sum(r[figure] for k, r in rows.items() if k != "total") == total
+
+
+def _control(basis, mode, controls, hits, day="2026-05-08"):
+    return {"date": day, "location": f"{basis} {mode}", "transport_mode": mode, "selection_basis": basis,
+            "controls": controls, "hits": hits}
 
 
 def test_every_linked_figure_adds_up_over_its_operations(annual, client, login, factory):
-    """Follow every link of the draft page: the per-operation numbers of the drill-down add up to the figure."""
+    """Follow every link of the draft page, to the seizures or the control records behind a figure (of this year
+    or of last year): the per-operation numbers of the drill-down add up to the figure."""
+    from planner.results.controls import create_controls
     from planner.results.services import create_seizure
     from tests.reports.annual_report_data import item
     from tests.results.conftest import seizure_data
@@ -136,41 +164,40 @@ def test_every_linked_figure_adds_up_over_its_operations(annual, client, login, 
     create_seizure(factory.user("LT", "officer"), other, seizure_data(
         seized_at="2026-05-10T09:00:00+00:00", arrests=4, items=[
             item("tobacco", "raw_tobacco", ("0.075", "kg")), item("cigarettes", "cigarettes", ("200", "pcs"))]))
+    lt = factory.user("LT", "officer")
+    create_controls(lt, annual.operation, [_control("risk_profile", "road", 40, 6), _control("random", "rail", 100, 2)])
+    create_controls(lt, other, [_control("risk_profile", "road", 7, 7, day="2026-05-10")])
+    create_controls(factory.secretariat(), annual.past, [_control("random", "sea_container", 30, 1, day="2025-03-05")],
+                    organisation=factory.org("PL"))
     db.session.commit()
     login(annual.secretariat)
     html = unescape(client.get(PAGE).get_data(as_text=True))
     dataset = annual_report_dataset(YEAR)
-    checked = 0
+    assert dataset.fact("controls").value == 147 and display(dataset.fact("hit_rate").value, "rate") == "10.20 %"
+    checked, pages = 0, set()
     for number_, section in dataset.walk():
         for f in section.facts:
-            if not f.link:
+            if not f.link or not f.value:
                 continue
-            url = re.search(rf'id="fact-{re.escape(section.key)}-{f.key}".*?<dd[^>]*><a href="([^"]+)"', html,
-                            re.S).group(1)
-            rows = _drill_down(client, url)
-            figure = "arrests" if f.key == "arrests" else "seizures"
-            assert rows["total"][figure] == f.value == sum(r[figure] for k, r in rows.items() if k != "total"), url
-            checked += 1
+            url = re.search(rf'id="fact-{re.escape(section.key)}-{f.key}">[^<]*</dt>\s*<dd[^>]*><a href="([^"]+)"',
+                            html).group(1)
+            figure = {"investigations": "seizures"}.get(f.key, f.key)
+            _check(_drill_down(client, url), figure, f.value)
+            checked, pages = checked + 1, pages | {url.split("?")[0]}
         for t in section.tables:
-            for key, row, link in zip(t.row_keys, t.rows, t.links):
-                if not link:
-                    continue
-                table_html = re.search(rf'id="table-{re.escape(t.key)}".*?</table>', html, re.S).group(0)
-                url = re.search(rf'<tr data-key="{re.escape(key)}">.*?<a href="([^"]+)"', table_html, re.S).group(1)
-                rows = _drill_down(client, url)
+            table_html = re.search(rf'id="table-{re.escape(t.key)}".*?</table>', html, re.S).group(0)
+            for index, (key, row) in enumerate(zip(t.row_keys, t.rows)):
+                row_html = re.search(rf'<tr data-key="{re.escape(key)}">(.*?)</tr>', table_html, re.S).group(1)
                 for column, value in zip(t.columns, row):
-                    figure = {"seizures": "seizures", "arrests": "arrests", "quantity": "quantity"}.get(column.key)
-                    if t.key == "concealment_trend" and column.key == "current":
-                        figure = "seizures"
-                    if t.key == "commodity_comparison" and column.key == "current":
-                        figure = "quantity"
-                    if figure is None:
+                    figure = _figure_of(t.key, key, column.key)
+                    if column.kind == "text" or not t.link_of(index, column) or not value or figure is None:
                         continue
-                    total = rows.get("total", {}).get(figure, Decimal(0))
-                    assert total == Decimal(value or 0), (t.key, key, column.key, url)
-                    assert sum(r[figure] for k, r in rows.items() if k != "total") == total
-                    checked += 1
-    assert checked > 40
+                    url = re.search(rf'data-column="{column.key}"><a href="([^"]+)"', row_html).group(1)
+                    _check(_drill_down(client, url), figure, value)
+                    checked, pages = checked + 1, pages | {url.split("?")[0]}
+    assert checked > 70, checked
+    assert pages == {f"{PAGE}/records", f"{PAGE}/controls", f"/reports/annual/{YEAR - 1}/records",
+                     f"/reports/annual/{YEAR - 1}/controls"}
     both = _drill_down(client, f"{PAGE}/records?category=tobacco&unit=kg")
     assert set(both) == {"JSO-2026-01", other.reference, "total"}
     assert both[other.reference]["quantity"] == Decimal("0.075")
@@ -186,6 +213,59 @@ def test_a_drill_down_row_links_to_the_operation_list_with_the_same_filters(annu
     for part in ("status=submitted", "category=tobacco", "unit=kg", "organisation=LT", "transport_mode=road",
                  "investigation=yes"):
         assert part in link
+
+
+def test_a_control_drill_down_row_links_to_the_operation_control_list(annual, client, login, factory):
+    from planner.results.controls import create_controls
+
+    lt = factory.user("LT", "officer")
+    create_controls(lt, annual.operation, [_control("risk_profile", "road", 40, 6), _control("risk_profile", "rail", 9, 1),
+                                           _control("random", "road", 100, 2)])
+    db.session.commit()
+    login(annual.secretariat)
+    rows = _drill_down(client, f"{PAGE}/controls?selection_basis=risk_profile&transport_mode=road&status=submitted")
+    assert rows["JSO-2026-01"] == {"controls": 40, "hits": 6, "hit_rate": "15.00 %"}
+    html = unescape(client.get(f"{PAGE}/controls?selection_basis=risk_profile").get_data(as_text=True))
+    assert "Risk profile" in html and _drill_down(client, f"{PAGE}/controls?selection_basis=risk_profile")[
+        "total"] == {"controls": 49, "hits": 7, "hit_rate": "14.29 %"}
+    link = re.search(r'href="(/operations/\d+/controls\?[^"]+)"', html).group(1)
+    assert link == f"/operations/{annual.operation.id}/controls?status=submitted&selection_basis=risk_profile"
+    login(factory.coordinator("LT"))  # the list shows each reader what it may see: the lead's coordinator sees all
+    listed = client.get(link).get_data(as_text=True).split('id="control-records"', 1)[1].split("</table>", 1)[0]
+    assert sorted(re.findall(r'<td class="text-end">(\d+)</td><td class="text-end">(\d+)</td>', listed)) == [
+        ("40", "6"), ("9", "1")]
+
+
+@pytest.mark.parametrize("query, named", [
+    ("selection_basis=hunch", "hunch"), ("transport_mode=camel", "camel"), ("category=tobacco", "category"),
+    ("operation=JSO-2025-01", "JSO-2025-01"), ("status=withdrawn", "submitted records only"),
+])
+def test_the_control_drill_down_names_what_it_does_not_know(annual, client, login, query, named):
+    login(annual.secretariat)
+    response = client.get(f"{PAGE}/controls?{query}")
+    assert response.status_code == 400
+    assert named in unescape(response.get_data(as_text=True))
+
+
+def test_the_distribution_follows_figures_only_into_the_lists_of_its_own_operations(annual, client, login, factory):
+    """An issued report read by a coordinator: a figure of an operation whose results the reader sees links to
+    that operation's seizure or control list; figures across operations, and last year's, link nowhere."""
+    from planner.results.controls import create_controls
+
+    create_controls(factory.user("LT", "officer"), annual.operation, [_control("risk_profile", "road", 40, 6)])
+    db.session.commit()
+    login(annual.secretariat)
+    _issue(client)
+    login(factory.coordinator("LT"))
+    html = unescape(client.get(PAGE).get_data(as_text=True))
+    links = set(re.findall(r'<a href="(/[^"]+)">\d', html))
+    base = f"/operations/{annual.operation.id}"
+    assert f"{base}/seizures?status=submitted" in links and f"{base}/controls?status=submitted" in links
+    assert f"{base}/seizures?status=submitted&category=tobacco&unit=kg" in links
+    assert all(link.startswith(base + "/") for link in links), links
+    login(factory.coordinator("FR"))  # takes part in no operation of the year
+    html = unescape(client.get(PAGE).get_data(as_text=True))
+    assert not re.findall(r'<a href="(/[^"]+)">\d', html)
 
 
 @pytest.mark.parametrize("query, named", [
