@@ -30,6 +30,7 @@ to the builder are shown as given: translate them (gettext) before.
 from dataclasses import dataclass, field
 from datetime import date as date_type, datetime, timezone
 from io import BytesIO
+from ast import literal_eval
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -37,6 +38,7 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (
     KeepTogether, ListFlowable, ListItem, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
@@ -122,6 +124,24 @@ def _pdf_date(moment):
     return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
+CELL_FONT, CELL_SIZE, CELL_PADDING = "Helvetica", 9, 6  # a table cell's font, and its left + right padding
+
+
+def _unwrapped_columns(rows, count, skip):
+    """The indexes of the text columns (not in `skip`) that need no wrapping: no value has a line break, and the
+    widest is narrower than an equal share of the page width, so that the table still fits the page."""
+    share = CONTENT_WIDTH / max(count, 1) - CELL_PADDING
+    fits = set()
+    for i in range(count):
+        if i in skip:
+            continue
+        values = ["" if row[i] is None else str(row[i]) for row in rows]
+        if not any("\n" in v for v in values) and max((stringWidth(v, CELL_FONT, CELL_SIZE) for v in values),
+                                                       default=0) <= share:
+            fits.add(i)
+    return fits
+
+
 class _NumberedCanvas(pdf_canvas.Canvas):
     """Defers each page until the total is known, then draws the header and "page X of Y" on every page.
 
@@ -137,6 +157,8 @@ class _NumberedCanvas(pdf_canvas.Canvas):
         self._bookmarks = []
         super().__init__(*args, **kwargs)
         self._pages = []
+        self.heading_pages = {}  # heading key → its page (set by the document as it places each heading)
+        self.deferred_numbers = {}  # heading key → (font, size, colour, width) of its page number in the contents
         if self.creation_date is not None:
             stamp = _pdf_date(self.creation_date)
             self.setDateFormatter(lambda *_parts: stamp)
@@ -151,6 +173,13 @@ class _NumberedCanvas(pdf_canvas.Canvas):
 
     def save(self):
         total = len(self._pages)
+        # the contents' page numbers, drawn as forms at their places before the pages were known
+        for key, (font, size, colour, width) in self.deferred_numbers.items():
+            self.beginForm(_number_form(key), lowerx=0, lowery=-size, upperx=width, uppery=2 * size)
+            self.setFont(font, size)
+            self.setFillColor(colour)
+            self.drawRightString(width, 0, str(self.heading_pages.get(key, "")))
+            self.endForm()
         for state in self._pages:
             self.__dict__.update(state)
             for key, args, kwargs in self._bookmarks:
@@ -180,6 +209,41 @@ class _NumberedCanvas(pdf_canvas.Canvas):
         self.restoreState()
 
 
+def _number_form(key):
+    return f"contents-page-{key}"
+
+
+class _Contents(TableOfContents):
+    """The contents laid out in one pass: its entries are known before the build (the headings of the story),
+    and each page number is drawn as a form that the canvas defines once every page is placed (PDF allows a
+    form to be used before it is defined), so the document is not built twice to learn them."""
+
+    def wrap(self, availWidth, availHeight):
+        size = super().wrap(availWidth, availHeight)
+
+        def draw_entry_end(canvas, kind, label):
+            _page, level, key = label.split(",")
+            key = literal_eval(key)
+            style = self.getLevelStyle(int(level))
+            width = stringWidth("000", style.fontName, style.fontSize)
+            x, y = canvas._curr_tx_info["cur_x"], canvas._curr_tx_info["cur_y"]
+            dot = " . "
+            dots = int(max(availWidth - x - width, 0) / stringWidth(dot, style.fontName, style.fontSize))
+            if dots:
+                canvas.setFont(style.fontName, style.fontSize)
+                canvas.setFillColor(style.textColor)
+                canvas.drawRightString(availWidth - width, y, dots * dot)
+            canvas.saveState()
+            canvas.translate(availWidth - width, y)
+            canvas.doForm(_number_form(key))
+            canvas.restoreState()
+            canvas.linkRect("", key, (availWidth - width, y, availWidth, y + style.leading), relative=1)
+            canvas.deferred_numbers[key] = (style.fontName, style.fontSize, style.textColor, width)
+
+        self.canv.setNamedCB("drawTOCEntryEnd", draw_entry_end)
+        return size
+
+
 class _NoteDocument(SimpleDocTemplate):
     """Reports every h1/h2 paragraph to the contents (TOCEntry) and to the PDF outline, with a bookmark."""
 
@@ -199,7 +263,7 @@ class _NoteDocument(SimpleDocTemplate):
         self.canv.bookmarkPage(key, fit="XYZ", top=self.frame._y + flowable.style.spaceAfter + flowable.height)
         self._outline_level = min(level, self._outline_level + 1)  # the outline may not skip a level
         self.canv.addOutlineEntry(plain, key, level=self._outline_level)
-        self.notify("TOCEntry", (level, escape(plain), self.page, key))
+        self.canv.heading_pages[key] = self.page
 
 
 class CouncilNote:
@@ -260,7 +324,7 @@ class CouncilNote:
         to the cover's "contents" label."""
         if self._contents is not None:
             return
-        self._contents = TableOfContents(levelStyles=[self.styles["toc1"], self.styles["toc2"]], dotsMinLevel=0)
+        self._contents = _Contents(levelStyles=[self.styles["toc1"], self.styles["toc2"]], dotsMinLevel=0)
         heading = title if title is not None else self.cover.label("contents")
         self.story += [Paragraph(text(heading), self.styles["contents_title"]), self._contents, Spacer(1, 6 * mm)]
 
@@ -317,10 +381,12 @@ class CouncilNote:
         right = set(align_right)  # a Paragraph aligns itself: the cell's ALIGN alone would not move it
         head = [self.styles["head_right" if i in right else "head"] for i in range(len(headers))]
         data = [[Paragraph(text(h), head[i]) for i, h in enumerate(headers)]]
+        # A plain string is drawn as is, without the cost of a Paragraph's markup parsing and line breaking
+        # (reports hold thousands of cells): the figures (right-aligned) and every text column whose longest
+        # line fits its share of the page; a column with a longer text wraps, as Paragraphs.
+        plain = right | _unwrapped_columns(rows, len(headers), right)
         for row in rows:
-            # figures (the right-aligned columns) are short: a plain string is drawn as is, without the cost of
-            # a Paragraph's line breaking (reports hold thousands of figures)
-            data.append([("" if v is None else str(v)) if i in right else Paragraph(text(v), self.styles["cell"])
+            data.append([("" if v is None else str(v)) if i in plain else Paragraph(text(v), self.styles["cell"])
                          for i, v in enumerate(row)])
         widths = [w * mm for w in col_widths] if col_widths else None
         table = Table(data, colWidths=widths, repeatRows=1)
@@ -328,7 +394,7 @@ class CouncilNote:
             ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("FONT", (0, 1), (-1, -1), "Helvetica", 9),
+            ("FONT", (0, 1), (-1, -1), CELL_FONT, CELL_SIZE),
         ]
         for index in align_right:
             style.append(("ALIGN", (index, 0), (index, -1), "RIGHT"))
@@ -351,7 +417,7 @@ class CouncilNote:
         self.story.append(PageBreak())
 
     def build(self) -> bytes:
-        """The PDF; as many layout passes as the contents need to settle its page numbers."""
+        """The PDF, laid out in one pass (the contents' page numbers are filled in when the pages are saved)."""
         buffer = BytesIO()
         doc = _NoteDocument(
             buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 4 * mm,
@@ -361,11 +427,8 @@ class CouncilNote:
         canvas_class = type("NoteCanvas", (_NumberedCanvas,),
                             {"cover": self.cover, "creation_date": self.creation_date})
         if self._contents is not None:
-            # the first pass lays the contents out with every heading already listed (pages unknown yet), so
-            # the second pass only fills in the page numbers and confirms them: two passes instead of three
-            self._contents.clearEntries()
-            self._contents.addEntries(self._expected_contents())
-        doc.multiBuild(list(self.story), canvasmaker=canvas_class)
+            self._contents._lastEntries = self._expected_contents()  # what it lays out (pages drawn at save)
+        doc.build(list(self.story), canvasmaker=canvas_class)
         return buffer.getvalue()
 
     def _expected_contents(self):

@@ -1,6 +1,7 @@
 """The generic Council note builder: contents with right page numbers, outline, marking and "page X of Y" on
 every page, byte-identical rebuilds, and bar charts."""
 import re
+import subprocess
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from io import BytesIO
@@ -40,8 +41,12 @@ def make_note(contents=True, **kwargs):
 
 
 def page_texts(pdf):
+    """The reader and each page's text with its lines as drawn, as poppler's pdftotext reads it (the contents'
+    page numbers are forms filled in when the document is saved: pypdf's layout mode skips forms)."""
     reader = PdfReader(BytesIO(pdf))
-    return reader, [page.extract_text(extraction_mode="layout") for page in reader.pages]  # lines as drawn
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    pages = text.decode().split("\f")
+    return reader, pages[:len(reader.pages)]
 
 
 def heading_pages(texts, heading):
