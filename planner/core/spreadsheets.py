@@ -97,16 +97,25 @@ def build_workbook(sheets, title=None, marking=None):
             width = sheet.widths.get(c) or min(max([len(str(header))] + [len(str(r[c])) for r in sheet.rows[:200]
                                                                           if c < len(r) and r[c] is not None]) + 2, 60)
             ws.column_dimensions[get_column_letter(c + 1)].width = width
-        if marking:
-            ws.oddHeader.center.text = _strip_control(str(marking))
-            ws.evenHeader.center.text = _strip_control(str(marking))
-    if not workbook.sheetnames:
+        _mark_sheet(ws, marking)
+    _describe(workbook, title, marking)
+    return workbook
+
+
+def _mark_sheet(ws, marking):
+    """The handling marking in the printed header of every page of the sheet."""
+    if marking:
+        ws.oddHeader.center.text = ws.evenHeader.center.text = _strip_control(str(marking))
+
+
+def _describe(workbook, title, marking):
+    """At least one sheet; the title and the marking (as keywords) in the file's properties."""
+    if not workbook.worksheets:
         workbook.create_sheet("Sheet")
     if title:
         workbook.properties.title = _strip_control(str(title))[:250]
     if marking:
         workbook.properties.keywords = _strip_control(str(marking))[:250]
-    return workbook
 
 
 def workbook_bytes(sheets, title=None, marking=None) -> bytes:
@@ -248,9 +257,7 @@ def _write_stream_sheet(workbook, sheet, title, marking):
         ws.auto_filter.ref = f"A1:{get_column_letter(column_count)}{count + 1}"
     if sheet.chart is not None and count:
         _bar_chart(ws, sheet.chart, count, column_count)
-    if marking:
-        ws.oddHeader.center.text = _strip_control(str(marking))
-        ws.evenHeader.center.text = _strip_control(str(marking))
+    _mark_sheet(ws, marking)
 
 
 class _OneTimeZip(ZipFile):
@@ -307,12 +314,7 @@ def _save_stream_workbook(workbook, sheets, title, marking, created):
     used = set()
     for sheet in sheets:
         _write_stream_sheet(workbook, sheet, _sheet_title(sheet.title, used), marking)
-    if not workbook.worksheets:
-        workbook.create_sheet("Sheet")
-    if title:
-        workbook.properties.title = _strip_control(str(title))[:250]
-    if marking:
-        workbook.properties.keywords = _strip_control(str(marking))[:250]
+    _describe(workbook, title, marking)
     stamp = _naive_utc(created) if created is not None else datetime.now(timezone.utc).replace(tzinfo=None)
     stamp = stamp.replace(microsecond=0)
     workbook.properties.created = workbook.properties.modified = stamp
