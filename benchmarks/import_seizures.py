@@ -8,11 +8,9 @@ SQLAlchemy Core into the same tables, so that a noisy machine does not mislead.
 
 It builds its own SQLite database in a temporary folder (or PLANNER_BENCH_DATABASE_URL, emptied first)."""
 import argparse
-import os
 import resource
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -20,6 +18,8 @@ from io import BytesIO
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import bench_app, fresh_schema, scratch  # noqa: E402
 
 ITEMS = [("cigarettes", "cigarettes", "pcs", "2875000"), ("tobacco", "water_pipe", "t", "283671.925"),
          ("drugs", "cocaine", "kg", "12.5"), ("alcohol", "spirits", "l", "1500"), ("fuel", "diesel", "l", "24000")]
@@ -31,16 +31,10 @@ MODES = [("road", {"vehicle_plate": "AB 1234", "vehicle_nationality": "BY"}, "la
 def build(app):
     from planner.core.clock import freeze
     from planner.extensions import db
-    from planner.organisations.services import load_reference_organisations
-    from planner.vocab.services import load_vocabularies
     from tests.factories import Factory
 
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        load_reference_organisations()
-        load_vocabularies()
-        db.session.commit()
+        fresh_schema()
         freeze(datetime(2026, 5, 1, 6, tzinfo=timezone.utc))
         factory = Factory()
         operation = factory.operation_in("operational", participants=("PL", "NL"))
@@ -150,13 +144,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
 
-    from planner import create_app
-    from planner.config import TestingConfig
-
-    folder = Path(tempfile.mkdtemp(prefix="planner-bench-"))
-    url = os.environ.get("PLANNER_BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.sqlite'}"
-    os.environ.setdefault("PLANNER_SECRET_KEY", "benchmark")
-    app = create_app(TestingConfig(database_url=url, instance_dir=folder))
+    url, folder = scratch()
+    app = bench_app(url, folder)
     operation_id, user_id = build(app)
     content, seizures = workbook(app, operation_id, user_id, args.rows)
     built_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -187,19 +187,13 @@ def _records(op_id, start, members, users, item_count, ids, rng):
 
 
 def build(app, item_count, operation_count):
+    from benchmarks.common import fresh_schema
     from planner.core.clock import freeze
-    from planner.extensions import db
-    from planner.organisations.services import load_reference_organisations
-    from planner.vocab.services import load_vocabularies
     from tests.factories import Factory
 
     rng = random.Random(7)
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        load_reference_organisations()
-        load_vocabularies()
-        db.session.commit()
+        fresh_schema()
         freeze(datetime(YEAR, 12, 20, 9, tzinfo=timezone.utc))
         factory, users = Factory(), {}
         current = [_operation(factory, n, YEAR, state, users) for n, state in enumerate(_states(operation_count))]

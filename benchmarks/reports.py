@@ -21,16 +21,16 @@ inserts in a child process (not measured), into its own SQLite database in a tem
 PLANNER_BENCH_DATABASE_URL, emptied first)."""
 import argparse
 import multiprocessing
-import os
 import resource
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import bench_app, scratch  # noqa: E402
 
 from benchmarks.report_data import YEAR, build  # noqa: E402
 
@@ -38,16 +38,8 @@ MB = 1024 * 1024
 TARGET_SECONDS, TARGET_BYTES, TARGET_RATIO = 10, 300 * MB, 1.5
 
 
-def _app(url, folder):
-    from planner import create_app
-    from planner.config import TestingConfig
-
-    os.environ.setdefault("PLANNER_SECRET_KEY", "benchmark")
-    return create_app(TestingConfig(database_url=url, instance_dir=folder))
-
-
 def _build_in_child(url, folder, items, operations):
-    app = _app(url, folder)
+    app = bench_app(url, folder)
     build(app, items, operations)
 
 
@@ -347,8 +339,7 @@ def main():
                         "text, or 'missed': those that missed a target")
     args = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="planner-bench-"))
-    url = os.environ.get("PLANNER_BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.sqlite'}"
+    url, folder = scratch()
     started = time.perf_counter()
     child = multiprocessing.get_context("spawn").Process(target=_build_in_child,
                                                           args=(url, folder, args.items, args.operations))
@@ -356,7 +347,7 @@ def main():
     child.join()
     if child.exitcode:
         sys.exit("building the data failed")
-    app = _app(url, folder)
+    app = bench_app(url, folder)
     from benchmarks.report_data import describe
 
     with app.app_context():

@@ -8,14 +8,14 @@ a bare SELECT of one page of seizures ordered by date, without the need-to-know 
 It builds its own SQLite database in a temporary folder (or PLANNER_BENCH_DATABASE_URL, emptied first). The rows
 are generated with bulk inserts (the import's own speed is measured by benchmarks/import_seizures.py)."""
 import argparse
-import os
 import random
 import sys
-import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import bench_app, fresh_schema, scratch  # noqa: E402
 
 from benchmarks.schedule import measure  # noqa: E402
 
@@ -29,19 +29,13 @@ def build(app, count):
 
     from planner.core.clock import freeze
     from planner.extensions import db
-    from planner.organisations.services import load_reference_organisations
     from planner.results.models import Quantity, Seizure, SeizureItem
-    from planner.vocab.services import load_vocabularies
     from planner.vocab.units import normalise
     from tests.factories import Factory
 
     rng = random.Random(6)
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        load_reference_organisations()
-        load_vocabularies()
-        db.session.commit()
+        fresh_schema()
         start = datetime(2026, 5, 1, 6, tzinfo=timezone.utc)
         freeze(start)
         factory = Factory()
@@ -121,13 +115,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    from planner import create_app
-    from planner.config import TestingConfig
-
-    folder = Path(tempfile.mkdtemp(prefix="planner-bench-"))
-    url = os.environ.get("PLANNER_BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.sqlite'}"
-    os.environ.setdefault("PLANNER_SECRET_KEY", "benchmark")
-    app = create_app(TestingConfig(database_url=url, instance_dir=folder))
+    url, folder = scratch()
+    app = bench_app(url, folder)
     print(f"database: {url.split('://')[0]}; median of {args.repeat} runs")
     for size in args.seizures:
         ids = build(app, size)

@@ -8,16 +8,16 @@ peak of tracemalloc.
 
 It builds its own SQLite database in a temporary folder (or PLANNER_BENCH_DATABASE_URL, emptied first)."""
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import bench_app, fresh_schema, scratch  # noqa: E402
 
 CODES = ["PL", "LV", "EE", "FI", "DE", "NL", "BE", "FR", "ES", "IT", "AT", "CZ", "SK", "HU", "RO", "BG", "GR", "SE",
          "DK", "IE", "PT", "SI", "HR", "CY", "MT", "LU", "NO", "CH", "UA", "MD"]
@@ -26,16 +26,10 @@ CODES = ["PL", "LV", "EE", "FI", "DE", "NL", "BE", "FR", "ES", "IT", "AT", "CZ",
 def build(app, operations, participants):
     from planner.core.clock import freeze
     from planner.extensions import db
-    from planner.organisations.services import load_reference_organisations
-    from planner.vocab.services import load_vocabularies
     from tests.factories import Factory
 
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        load_reference_organisations()
-        load_vocabularies()
-        db.session.commit()
+        fresh_schema()
         freeze(datetime(2026, 2, 1, 9, tzinfo=timezone.utc))
         factory = Factory()
         for n in range(operations):
@@ -110,13 +104,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    from planner import create_app
-    from planner.config import TestingConfig
-
-    folder = Path(tempfile.mkdtemp(prefix="planner-bench-"))
-    url = os.environ.get("PLANNER_BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.sqlite'}"
-    os.environ.setdefault("PLANNER_SECRET_KEY", "benchmark")
-    app = create_app(TestingConfig(database_url=url, instance_dir=folder))
+    url, folder = scratch()
+    app = bench_app(url, folder)
     print(f"database: {url.split('://')[0]}; participants per operation: {args.participants}; "
           f"median of {args.repeat} runs")
     for size in args.operations:
