@@ -15,7 +15,7 @@ from planner.core.errors import PermissionDenied, ValidationError
 from planner.core.spreadsheets import XLSX_MIMETYPE
 from planner.reports.access import issues_annual_report
 from planner.reports.annual_queries import (
-    annual_document, annual_revision, annual_revisions, issued_headers, require_year,
+    annual_document, annual_revision, annual_revisions, issued_headers, log_annual_download, require_year,
 )
 from planner.reports.services import MAX_NOTE_LENGTH, issue_annual_report
 
@@ -73,14 +73,14 @@ def get_annual_report(year):
           errors=(404,), description=_described(_DOWNLOAD))
 def get_annual_report_xlsx(year):
     document = annual_document(current_user, year)
-    return _file(document.file("xlsx"), document.file_name("xlsx"), document.headers("xlsx"))
+    return _file(document.file("xlsx", current_user, via="api"), document.file_name("xlsx"), document.headers("xlsx"))
 
 
 @endpoint("/reports/annual/<int:year>.pdf", summary="The annual report as a PDF", tags=TAGS, errors=(404,),
           description=_described(_DOWNLOAD))
 def get_annual_report_pdf(year):
     document = annual_document(current_user, year)
-    return _file(document.file("pdf"), document.file_name("pdf"), document.headers("pdf"))
+    return _file(document.file("pdf", current_user, via="api"), document.file_name("pdf"), document.headers("pdf"))
 
 
 @endpoint("/reports/annual/<int:year>/issue", methods=("POST",),
@@ -131,6 +131,7 @@ def list_annual_report_revisions(year):
 def get_annual_report_revision_xlsx(year, number):
     """The workbook of revision `number` exactly as issued (its SHA-256 in `X-Report-SHA256`)."""
     issued = annual_revision(current_user, year, number)
+    log_annual_download(current_user, year, "xlsx", issued, via="api")
     return _file(issued.xlsx, f"annual-report-{year}-rev{number}.xlsx", issued_headers(issued, "xlsx"))
 
 
@@ -139,6 +140,7 @@ def get_annual_report_revision_xlsx(year, number):
 def get_annual_report_revision_pdf(year, number):
     """The PDF of revision `number` exactly as issued (its SHA-256 in `X-Report-SHA256`)."""
     issued = annual_revision(current_user, year, number)
+    log_annual_download(current_user, year, "pdf", issued, via="api")
     return _file(issued.pdf, f"annual-report-{year}-rev{number}.pdf", issued_headers(issued, "pdf"))
 
 

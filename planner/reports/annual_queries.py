@@ -87,8 +87,10 @@ class AnnualDocument:
     def dataset_json(self) -> dict:
         return self.dataset().to_json() if self.live else self.latest.dataset
 
-    def file(self, fmt) -> bytes:
-        """The xlsx or PDF: rendered from the live dataset, or the issued bytes exactly as stored."""
+    def file(self, fmt, user, via=None) -> bytes:
+        """The xlsx or PDF: rendered from the live dataset, or the issued bytes exactly as stored; the download
+        is audited (the caller commits)."""
+        log_annual_download(user, self.year, fmt, None if self.live else self.latest, via)
         if not self.live:
             return self.latest.xlsx if fmt == "xlsx" else self.latest.pdf
         from planner.reports.writers import dataset_pdf, dataset_xlsx
@@ -104,6 +106,32 @@ class AnnualDocument:
         if self.live:
             return {}
         return issued_headers(self.latest, fmt)
+
+
+class _AnnualDraft:
+    """The live annual report of a year as the audit trail names it (it is no stored row)."""
+
+    __tablename__ = "annual_report"
+    id = None
+
+    def __init__(self, year):
+        self.year = year
+
+    def __str__(self):
+        return f"JSO/AR/{self.year} (draft)"
+
+
+def log_annual_download(user, year, fmt, issued=None, via=None):
+    """Audit a download of the annual report (LIMITE): the live draft, or an issued revision with its SHA-256."""
+    from planner.core.audit import log_action
+
+    data = {"document": issued.number if issued else str(_AnnualDraft(year)), "format": fmt, "marking": "LIMITE",
+            "year": year}
+    if issued is not None:
+        data.update(revision=issued.revision, sha256=issued.xlsx_sha256 if fmt == "xlsx" else issued.pdf_sha256)
+    if via:
+        data["via"] = via
+    log_action(issued if issued is not None else _AnnualDraft(year), "document.downloaded", user, data=data)
 
 
 def issued_headers(issued, fmt):

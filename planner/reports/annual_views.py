@@ -17,8 +17,8 @@ from planner.extensions import db
 from planner.reports.access import issues_annual_report, reads_annual_report
 from planner.reports.annual_queries import (
     annual_document, annual_revision, annual_revisions, breakdown_by_operation, clean_drill_down,
-    control_breakdown_by_operation, described_changes, issued_headers, report_years, require_year,
-    seizure_list_args,
+    control_breakdown_by_operation, described_changes, issued_headers, log_annual_download, report_years,
+    require_year, seizure_list_args,
 )
 from planner.reports.figures import rate
 from planner.reports.services import MAX_NOTE_LENGTH, issue_annual_report
@@ -43,6 +43,7 @@ def annual_report_helpers():
 
 
 def _download(content, name, headers=None):
+    db.session.commit()  # the audit entry of the download
     sent = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
     sent.update(headers or {})
     return Response(content, mimetype=MIMETYPES[name.rsplit(".", 1)[1]], headers=sent)
@@ -134,14 +135,14 @@ def show(year):
 @requires("authenticated")
 def download_xlsx(year):
     document = annual_document(current_user, year)
-    return _download(document.file("xlsx"), document.file_name("xlsx"), document.headers("xlsx"))
+    return _download(document.file("xlsx", current_user), document.file_name("xlsx"), document.headers("xlsx"))
 
 
 @bp.route("/reports/annual/<int:year>.pdf")
 @requires("authenticated")
 def download_pdf(year):
     document = annual_document(current_user, year)
-    return _download(document.file("pdf"), document.file_name("pdf"), document.headers("pdf"))
+    return _download(document.file("pdf", current_user), document.file_name("pdf"), document.headers("pdf"))
 
 
 @bp.route("/reports/annual/<int:year>/issue", methods=["POST"])
@@ -183,6 +184,7 @@ def revision(year, number):
 @requires("authenticated")
 def revision_xlsx(year, number):
     issued = annual_revision(current_user, year, number)
+    log_annual_download(current_user, year, "xlsx", issued)
     return _download(issued.xlsx, f"annual-report-{year}-rev{number}.xlsx", issued_headers(issued, "xlsx"))
 
 
@@ -190,6 +192,7 @@ def revision_xlsx(year, number):
 @requires("authenticated")
 def revision_pdf(year, number):
     issued = annual_revision(current_user, year, number)
+    log_annual_download(current_user, year, "pdf", issued)
     return _download(issued.pdf, f"annual-report-{year}-rev{number}.pdf", issued_headers(issued, "pdf"))
 
 

@@ -118,3 +118,6 @@ class IssuedReport(db.Model):
     @property
     def revision_label(self):
         return f"REV {self.revision}" if self.revision else ""
+
+    def __str__(self):
+        return self.number
