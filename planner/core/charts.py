@@ -15,8 +15,8 @@ Values may be int or Decimal: they are made floats for drawing only; the text pr
 """
 from decimal import Decimal
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.charts.utils import ticks
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -29,6 +29,7 @@ LABEL_SIZE = 8
 VALUE_SIZE = 7
 TITLE_SIZE = 10
 BAR_COLOUR = colors.HexColor("#4472c4")
+GRID_COLOUR = colors.HexColor("#dddddd")
 ELLIPSIS = "…"
 
 
@@ -59,7 +60,10 @@ def bar_chart(rows, title=None, width_mm=170, value_label=str):
     """A horizontal bar chart of `rows = [(label, value)]`, first row at the top; None when there are no rows.
 
     At most MAX_ROWS rows are drawn; the height grows with their number. Labels too long for the left third of
-    the chart are cut with an ellipsis; `value_label(value)` (str by default) is printed beside each bar.
+    the chart are cut with an ellipsis; `value_label(value)` (str by default) is printed beside each bar. The
+    chart is drawn with plain shapes (bars, lines, strings) on a value axis of round ticks (ReportLab's
+    `ticks`): ReportLab's chart widget draws the same about five times slower, its labels being widgets of
+    their own, and reports draw a chart for most tables.
     """
     rows = list(rows)[:MAX_ROWS]
     if not rows:
@@ -73,49 +77,37 @@ def bar_chart(rows, title=None, width_mm=170, value_label=str):
     value_area = max(stringWidth(t, FONT, VALUE_SIZE) for t in value_texts) + 8
     title_area = TITLE_SIZE + 8 if title else 4
     axis_area = 18
+    plot_width = max(width - label_area - value_area, 20)
+    plot_height = ROW_HEIGHT * len(rows)
 
-    chart = HorizontalBarChart()
-    chart.x = label_area
-    chart.y = axis_area
-    chart.width = max(width - label_area - value_area, 20)
-    chart.height = ROW_HEIGHT * len(rows)
-    chart.data = [values]
-    chart.barSpacing = 0
-    chart.groupSpacing = 4
-    chart.bars[0].fillColor = BAR_COLOUR
-    chart.bars[0].strokeColor = None
-    chart.strokeColor = None
+    low, high = min([0.0] + values), max([0.0] + values)
+    if high <= low:
+        high = low + 1
+    positions, _texts = ticks(low, high)
+    low, high = min(positions[0], low), max(positions[-1], high)
+    scale = plot_width / (high - low)
 
-    chart.categoryAxis.categoryNames = [truncate(label, label_area - 8) for label in labels]
-    chart.categoryAxis.reverseDirection = 1  # the first row at the top
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.categoryAxis.labels.dx = -4
-    chart.categoryAxis.labels.fontName = FONT
-    chart.categoryAxis.labels.fontSize = LABEL_SIZE
-    chart.categoryAxis.tickLeft = 0
-    chart.categoryAxis.strokeColor = colors.grey
+    def x_of(value):
+        return label_area + (value - low) * scale
 
-    low, high = min(values), max(values)
-    chart.valueAxis.valueMin = min(0.0, low)
-    if high <= chart.valueAxis.valueMin:
-        chart.valueAxis.valueMax = chart.valueAxis.valueMin + 1
-    chart.valueAxis.labelTextFormat = _tick
-    chart.valueAxis.labels.fontName = FONT
-    chart.valueAxis.labels.fontSize = VALUE_SIZE
-    chart.valueAxis.strokeColor = colors.grey
-    chart.valueAxis.visibleGrid = 1
-    chart.valueAxis.gridStrokeColor = colors.HexColor("#dddddd")
-    chart.valueAxis.gridStrokeWidth = 0.4
-
-    chart.barLabelFormat = "values"
-    chart.barLabelArray = [value_texts]
-    chart.barLabels.boxAnchor = "w"
-    chart.barLabels.dx = 3
-    chart.barLabels.fontName = FONT
-    chart.barLabels.fontSize = VALUE_SIZE
-
-    drawing = Drawing(width, axis_area + chart.height + title_area)
-    drawing.add(chart)
+    drawing = Drawing(width, axis_area + plot_height + title_area)
+    for tick in positions:
+        x = x_of(tick)
+        drawing.add(Line(x, axis_area, x, axis_area + plot_height, strokeColor=GRID_COLOUR, strokeWidth=0.4))
+        drawing.add(String(x, axis_area - VALUE_SIZE - 4, _tick(tick), fontName=FONT, fontSize=VALUE_SIZE,
+                           textAnchor="middle"))
+    zero = x_of(0.0)
+    for n, (label, value, shown) in enumerate(zip(labels, values, value_texts)):
+        y = axis_area + plot_height - (n + 1) * ROW_HEIGHT
+        left, right = sorted((zero, x_of(value)))
+        if right > left:
+            drawing.add(Rect(left, y + 2, right - left, ROW_HEIGHT - 4, fillColor=BAR_COLOUR, strokeColor=None))
+        middle = y + ROW_HEIGHT / 2
+        drawing.add(String(label_area - 4, middle - LABEL_SIZE / 3, truncate(label, label_area - 8),
+                           fontName=FONT, fontSize=LABEL_SIZE, textAnchor="end"))
+        drawing.add(String(right + 3, middle - VALUE_SIZE / 3, shown, fontName=FONT, fontSize=VALUE_SIZE))
+    drawing.add(Line(label_area, axis_area, label_area + plot_width, axis_area, strokeColor=colors.grey))
+    drawing.add(Line(zero, axis_area, zero, axis_area + plot_height, strokeColor=colors.grey))
     if title:
         drawing.add(String(0, drawing.height - TITLE_SIZE - 2, truncate(title, width, FONT_BOLD, TITLE_SIZE),
                            fontName=FONT_BOLD, fontSize=TITLE_SIZE))

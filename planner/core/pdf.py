@@ -124,22 +124,24 @@ def _pdf_date(moment):
     return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
-CELL_FONT, CELL_SIZE, CELL_PADDING = "Helvetica", 9, 6  # a table cell's font, and its left + right padding
+# A table cell's font (its head's in bold), size and leading, and its left + right padding. A cell whose text
+# fits its column on one line is a plain string in this font: drawn as is, without the cost of a Paragraph's
+# markup parsing and line breaking (reports hold thousands of cells); a longer text wraps, as a Paragraph.
+CELL_FONT, HEAD_FONT, CELL_SIZE, CELL_LEADING, CELL_PADDING = "Helvetica", "Helvetica-Bold", 9, 11, 6
 
 
-def _unwrapped_columns(rows, count, skip):
-    """The indexes of the text columns (not in `skip`) that need no wrapping: no value has a line break, and the
-    widest is narrower than an equal share of the page width, so that the table still fits the page."""
-    share = CONTENT_WIDTH / max(count, 1) - CELL_PADDING
-    fits = set()
-    for i in range(count):
-        if i in skip:
-            continue
-        values = ["" if row[i] is None else str(row[i]) for row in rows]
-        if not any("\n" in v for v in values) and max((stringWidth(v, CELL_FONT, CELL_SIZE) for v in values),
-                                                       default=0) <= share:
-            fits.add(i)
-    return fits
+def _natural_width(headers, columns):
+    """The width of a table whose every cell is one line (infinite when a value has a line break)."""
+    if any("\n" in v for values in columns for v in values):
+        return float("inf")
+    return sum(max([stringWidth(str(h), HEAD_FONT, CELL_SIZE)] + [stringWidth(v, CELL_FONT, CELL_SIZE) for v in values])
+               + CELL_PADDING for h, values in zip(headers, columns))
+
+
+def _fits(values, font, width):
+    """Whether every value is one line no wider than `width` points in `font` at CELL_SIZE."""
+    return all("\n" not in v for v in values) and max(
+        (stringWidth(v, font, CELL_SIZE) for v in values), default=0) <= width
 
 
 class _NumberedCanvas(pdf_canvas.Canvas):
@@ -368,33 +370,50 @@ class CouncilNote:
 
     def key_values(self, rows, key_width=55):
         """[(label, value)] as a two-column list without grid; key_width in mm."""
-        data = [[Paragraph(text(k), self.styles["head"]), Paragraph(text(v) if v not in (None, "") else "—",
-                                                                     self.styles["cell"])] for k, v in rows]
-        if not data:
+        if not rows:
             return
-        table = Table(data, colWidths=[key_width * mm, CONTENT_WIDTH - key_width * mm])
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+        widths = [key_width * mm, CONTENT_WIDTH - key_width * mm]
+        data = []
+        for key, value in rows:
+            key, value = str(key), "—" if value in (None, "") else str(value)
+            data.append([key if _fits([key], HEAD_FONT, widths[0] - CELL_PADDING) else
+                         Paragraph(text(key), self.styles["head"]),
+                         value if _fits([value], CELL_FONT, widths[1] - CELL_PADDING) else
+                         Paragraph(text(value), self.styles["cell"])])
+        table = Table(data, colWidths=widths)
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("FONT", (0, 0), (0, -1), HEAD_FONT, CELL_SIZE, CELL_LEADING),
+            ("FONT", (1, 0), (1, -1), CELL_FONT, CELL_SIZE, CELL_LEADING),
+        ]))
         self.story.append(table)
 
     def table(self, headers, rows, col_widths=None, align_right=(), total_row=False):
         """A table with a repeated header row. col_widths in mm; align_right lists column indexes."""
         right = set(align_right)  # a Paragraph aligns itself: the cell's ALIGN alone would not move it
-        head = [self.styles["head_right" if i in right else "head"] for i in range(len(headers))]
-        data = [[Paragraph(text(h), head[i]) for i, h in enumerate(headers)]]
-        # A plain string is drawn as is, without the cost of a Paragraph's markup parsing and line breaking
-        # (reports hold thousands of cells): the figures (right-aligned) and every text column whose longest
-        # line fits its share of the page; a column with a longer text wraps, as Paragraphs.
-        plain = right | _unwrapped_columns(rows, len(headers), right)
-        for row in rows:
-            data.append([("" if v is None else str(v)) if i in plain else Paragraph(text(v), self.styles["cell"])
-                         for i, v in enumerate(row)])
+        count = len(headers)
         widths = [w * mm for w in col_widths] if col_widths else None
-        table = Table(data, colWidths=widths, repeatRows=1)
+        # The room of a column: its width, or without widths an equal share of the page (so that columns of
+        # plain strings, which do not wrap, still fit the page together). Figures (right-aligned) are short and
+        # always plain; a text column is plain when all its values fit, its head when it fits too.
+        columns = [["" if row[i] is None else str(row[i]) for row in rows] for i in range(count)]
+        room = [(widths[i] if widths else CONTENT_WIDTH / count) - CELL_PADDING for i in range(count)]
+        if not widths and _natural_width(headers, columns) <= CONTENT_WIDTH:
+            room = [CONTENT_WIDTH] * count  # every cell on one line still fits the page
+        plain = {i for i in range(count) if i in right or _fits(columns[i], CELL_FONT, room[i])}
+        head = [self.styles["head_right" if i in right else "head"] for i in range(count)]
+        data = [[str(h) if i in plain and _fits([str(h)], HEAD_FONT, room[i]) else Paragraph(text(h), head[i])
+                 for i, h in enumerate(headers)]]
+        for r in range(len(rows)):
+            data.append([columns[i][r] if i in plain else Paragraph(text(rows[r][i]), self.styles["cell"])
+                         for i in range(count)])
+        table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
         style = [
             ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("FONT", (0, 1), (-1, -1), CELL_FONT, CELL_SIZE),
+            ("FONT", (0, 0), (-1, 0), HEAD_FONT, CELL_SIZE, CELL_LEADING),
+            ("FONT", (0, 1), (-1, -1), CELL_FONT, CELL_SIZE, CELL_LEADING),
         ]
         for index in align_right:
             style.append(("ALIGN", (index, 0), (index, -1), "RIGHT"))
