@@ -164,6 +164,11 @@ def _stream_value(ws, value, number_format=None):
     """What to append for one value: the value itself where openpyxl types it right, else a WriteOnlyCell."""
     if value is None:
         return None
+    kind = type(value)  # the common cases first: a plain number, one line of plain text (nothing to guard)
+    if kind is int and number_format is None:
+        return value
+    if kind is str and value.isprintable() and not value.startswith(FORMULA_TRIGGERS) and value not in ERROR_CODES:
+        return value
     if isinstance(value, datetime):
         value = _naive_utc(value)  # Excel has no time zones: aware times are written in UTC
     if isinstance(value, (float, Decimal)) and not math.isfinite(value):

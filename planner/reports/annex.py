@@ -32,9 +32,9 @@ def annex_rows(records):
          kind, description, counterfeit, value, unit, normalised, base_unit) = row
         first = sid != last
         last = sid
-        yield [sid, org, ref, seized_at, country, place, transport, detection, concealment or "",
-               arrests if first else None, category, kind, description, "yes" if counterfeit else "",
-               value, unit, normalised, base_unit]
+        yield [sid, org, ref, seized_at, country, place, transport, detection, concealment,
+               arrests if first else None, category, kind, description, "yes" if counterfeit else None,
+               value, unit, normalised, base_unit]  # None: an empty cell, not written at all
 
 
 def annex_sheet(operation, access=None) -> StreamSheet:
