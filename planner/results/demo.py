@@ -120,7 +120,7 @@ def _amber_shield(op, now):
     for code, location, mode, days in (("LT", "Medininkai", "road", 6), ("PL", "Terespol", "road", 5),
                                        ("LV", "Terehova", "road", 4), ("LT", "Kybartai", "rail", 6)):
         create_controls(_officer(code), op, [
-            {"date": (start + timedelta(days=d)).date().isoformat(), "location": location, "transport_mode": mode,
+            {"date": (midnight + timedelta(days=d)).date().isoformat(), "location": location, "transport_mode": mode,
              "selection_basis": basis, "controls": controls + d, "hits": hits}
             for d in range(days) for basis, controls, hits in (("risk_profile", 30, 1 if d % 2 else 0),
                                                                ("random", 60, 1 if d == 2 else 0))

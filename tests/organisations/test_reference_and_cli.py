@@ -1,6 +1,7 @@
 """Reference data (organisations, EU membership over time) and the command line."""
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from planner.auth.models import User
@@ -76,3 +77,16 @@ def test_seed_demo_builds_operations_in_many_states(app):
         assert {"draft", "submitted", "planning", "operational", "evaluation", "closed", "cancelled"} <= states
     again = runner.invoke(args=["planner", "seed-demo", "--if-empty"])
     assert "Demo data present already." in again.output
+
+
+@pytest.mark.parametrize("moment", ["2026-12-07T22:30:00+00:00", "2027-01-02T01:30:00+00:00"])
+def test_seed_demo_works_whatever_the_hour(app, moment):
+    """Late in the UTC evening the operations' local day (Vilnius, UTC+2) is already the next one: the demo's
+    control records are dated by that local day, as the validation of a record's date reads it."""
+    from datetime import datetime
+
+    from planner.core.clock import freeze
+
+    freeze(datetime.fromisoformat(moment))
+    result = app.test_cli_runner().invoke(args=["planner", "seed-demo"])
+    assert result.exit_code == 0, (result.output, getattr(result.exception, "errors", result.exception))
