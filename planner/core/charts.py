@@ -83,7 +83,11 @@ def bar_chart(rows, title=None, width_mm=170, value_label=str):
     low, high = min([0.0] + values), max([0.0] + values)
     if high <= low:
         high = low + 1
-    positions, _texts = ticks(low, high)
+    whole = all(v.is_integer() for v in values) and high - low <= 8  # a few pieces: no tick at 0.5
+    positions, _texts = ticks(low, high, grid=1 if whole else None)
+    widest = max(stringWidth(_tick(p), FONT, VALUE_SIZE) for p in positions)
+    if len(positions) > 2 and widest + 6 > plot_width / (len(positions) - 1):  # long numbers: fewer ticks
+        positions, _texts = ticks(low, high, n=(2, 3))
     low, high = min(positions[0], low), max(positions[-1], high)
     scale = plot_width / (high - low)
 
@@ -105,7 +109,11 @@ def bar_chart(rows, title=None, width_mm=170, value_label=str):
         middle = y + ROW_HEIGHT / 2
         drawing.add(String(label_area - 4, middle - LABEL_SIZE / 3, truncate(label, label_area - 8),
                            fontName=FONT, fontSize=LABEL_SIZE, textAnchor="end"))
-        drawing.add(String(right + 3, middle - VALUE_SIZE / 3, shown, fontName=FONT, fontSize=VALUE_SIZE))
+        if value < 0:  # the value on the outer side of its bar
+            drawing.add(String(left - 3, middle - VALUE_SIZE / 3, shown, fontName=FONT, fontSize=VALUE_SIZE,
+                               textAnchor="end"))
+        else:
+            drawing.add(String(right + 3, middle - VALUE_SIZE / 3, shown, fontName=FONT, fontSize=VALUE_SIZE))
     drawing.add(Line(label_area, axis_area, label_area + plot_width, axis_area, strokeColor=colors.grey))
     drawing.add(Line(zero, axis_area, zero, axis_area + plot_height, strokeColor=colors.grey))
     if title:

@@ -27,10 +27,10 @@ then `creation_date` if given, else a fixed date), so a frozen report can be reb
 Pass `marking=""` (or "NONE") for an unmarked document: the header then carries the number only. Strings given
 to the builder are shown as given: translate them (gettext) before.
 """
+from ast import literal_eval
 from dataclasses import dataclass, field
 from datetime import date as date_type, datetime, timezone
 from io import BytesIO
-from ast import literal_eval
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -124,18 +124,20 @@ def _pdf_date(moment):
     return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
-# A table cell's font (its head's in bold), size and leading, and its left + right padding. A cell whose text
-# fits its column on one line is a plain string in this font: drawn as is, without the cost of a Paragraph's
-# markup parsing and line breaking (reports hold thousands of cells); a longer text wraps, as a Paragraph.
-CELL_FONT, HEAD_FONT, CELL_SIZE, CELL_LEADING, CELL_PADDING = "Helvetica", "Helvetica-Bold", 9, 11, 6
+# A table cell's font (its head's in bold), size and leading, and its left + right padding (ReportLab's 6 points
+# each side). A cell whose text fits its column on one line is a plain string in this font: drawn as is, without
+# the cost of a Paragraph's markup parsing and line breaking (reports hold thousands of cells); a longer text
+# wraps, as a Paragraph. FRAME_WIDTH: what a flowable may use of the page (the frame pads 6 points each side).
+CELL_FONT, HEAD_FONT, CELL_SIZE, CELL_LEADING, CELL_PADDING = "Helvetica", "Helvetica-Bold", 9, 11, 12
+FRAME_WIDTH = CONTENT_WIDTH - 12
 
 
-def _natural_width(headers, columns):
-    """The width of a table whose every cell is one line (infinite when a value has a line break)."""
+def _natural_widths(headers, columns):
+    """The width of each column when every cell is one line (None when a value has a line break)."""
     if any("\n" in v for values in columns for v in values):
-        return float("inf")
-    return sum(max([stringWidth(str(h), HEAD_FONT, CELL_SIZE)] + [stringWidth(v, CELL_FONT, CELL_SIZE) for v in values])
-               + CELL_PADDING for h, values in zip(headers, columns))
+        return None
+    return [max([stringWidth(str(h), HEAD_FONT, CELL_SIZE)] + [stringWidth(v, CELL_FONT, CELL_SIZE) for v in values])
+            + CELL_PADDING for h, values in zip(headers, columns)]
 
 
 def _fits(values, font, width):
@@ -147,9 +149,9 @@ def _fits(values, font, width):
 class _NumberedCanvas(pdf_canvas.Canvas):
     """Defers each page until the total is known, then draws the header and "page X of Y" on every page.
 
-    Under multiBuild every pass makes a new canvas and only the last one is saved, so the totals drawn are those
-    of the final layout. Bookmarks are bound to a page when it is really written (at save), not when asked for:
-    until then the document does not know which page it is on.
+    The contents' page numbers are drawn here too, as the forms `_Contents` placed. Bookmarks are bound to a
+    page when it is really written (at save), not when asked for: until then the document does not know which
+    page it is on.
     """
 
     cover: NoteCover = None
@@ -226,6 +228,8 @@ class _Contents(TableOfContents):
         def draw_entry_end(canvas, kind, label):
             _page, level, key = label.split(",")
             key = literal_eval(key)
+            if key is None:  # the placeholder of contents without any heading
+                return
             style = self.getLevelStyle(int(level))
             width = stringWidth("000", style.fontName, style.fontSize)
             x, y = canvas._curr_tx_info["cur_x"], canvas._curr_tx_info["cur_y"]
@@ -246,25 +250,37 @@ class _Contents(TableOfContents):
         return size
 
 
+class _Heading(Paragraph):
+    """A section or subsection heading: its key in the contents and the outline, and its plain title. Split at
+    the foot of a page, only its first part carries them (the heading is on the page where it starts)."""
+
+    def __init__(self, markup, style, key=None, **kwargs):  # ReportLab makes the parts of a split with kwargs
+        super().__init__(markup, style, **kwargs)
+        self.heading_key, self.heading_title = key, self.getPlainText() if key else ""
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        for n, part in enumerate(parts):
+            part.heading_key = self.heading_key if n == 0 else None
+            part.heading_title = self.heading_title
+        return parts
+
+
 class _NoteDocument(SimpleDocTemplate):
-    """Reports every h1/h2 paragraph to the contents (TOCEntry) and to the PDF outline, with a bookmark."""
+    """Gives every heading placed a bookmark and an entry of the PDF outline, and tells the canvas its page (for
+    the contents)."""
 
     def beforeDocument(self):
-        self._headings = 0
         self._outline_level = -1
 
     def afterFlowable(self, flowable):
-        if not isinstance(flowable, Paragraph):
+        key = getattr(flowable, "heading_key", None)
+        if key is None:
             return
-        level = HEADING_LEVELS.get(flowable.style.name)
-        if level is None:
-            return
-        self._headings += 1
-        key = f"heading-{self._headings}"
-        plain = flowable.getPlainText()
+        level = HEADING_LEVELS[flowable.style.name]
         self.canv.bookmarkPage(key, fit="XYZ", top=self.frame._y + flowable.style.spaceAfter + flowable.height)
         self._outline_level = min(level, self._outline_level + 1)  # the outline may not skip a level
-        self.canv.addOutlineEntry(plain, key, level=self._outline_level)
+        self.canv.addOutlineEntry(flowable.heading_title, key, level=self._outline_level)
         self.canv.heading_pages[key] = self.page
 
 
@@ -288,6 +304,7 @@ class CouncilNote:
         self.creation_date = creation_date
         self._section = 0
         self._subsection = 0
+        self._headings = 0
         self._contents = None
         self._cover_block()
         if contents:
@@ -312,7 +329,7 @@ class CouncilNote:
             [Paragraph(text(c.label("to")), s["head"]), Paragraph(text(c.recipient), s["body"])],
             [Paragraph(text(c.label("subject")), s["head"]), Paragraph(text(c.subject), s["subject"])],
         ]
-        table = Table(rows, colWidths=[40 * mm, CONTENT_WIDTH - 40 * mm])
+        table = Table(rows, colWidths=[40 * mm, FRAME_WIDTH - 40 * mm])
         table.setStyle(TableStyle([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LINEBELOW", (0, -1), (-1, -1), 0.8, colors.black),
@@ -335,12 +352,16 @@ class CouncilNote:
         """A numbered section heading ("3. Title"); returns its number."""
         self._section += 1
         self._subsection = 0
-        self.story.append(Paragraph(f"{self._section}. {text(title)}", self.styles["h1"]))
+        self._heading(f"{self._section}. {text(title)}", "h1")
         return self._section
 
     def subsection(self, title):
         self._subsection += 1
-        self.story.append(Paragraph(f"{self._section}.{self._subsection}. {text(title)}", self.styles["h2"]))
+        self._heading(f"{self._section}.{self._subsection}. {text(title)}", "h2")
+
+    def _heading(self, markup, style):
+        self._headings += 1
+        self.story.append(_Heading(markup, self.styles[style], f"heading-{self._headings}"))
 
     def paragraph(self, value, style="body"):
         """Escaped user text; an empty value is shown as an em dash. Each line is a Paragraph of its own (a blank
@@ -372,7 +393,7 @@ class CouncilNote:
         """[(label, value)] as a two-column list without grid; key_width in mm."""
         if not rows:
             return
-        widths = [key_width * mm, CONTENT_WIDTH - key_width * mm]
+        widths = [key_width * mm, FRAME_WIDTH - key_width * mm]
         data = []
         for key, value in rows:
             key, value = str(key), "—" if value in (None, "") else str(value)
@@ -397,9 +418,10 @@ class CouncilNote:
         # plain strings, which do not wrap, still fit the page together). Figures (right-aligned) are short and
         # always plain; a text column is plain when all its values fit, its head when it fits too.
         columns = [["" if row[i] is None else str(row[i]) for row in rows] for i in range(count)]
-        room = [(widths[i] if widths else CONTENT_WIDTH / count) - CELL_PADDING for i in range(count)]
-        if not widths and _natural_width(headers, columns) <= CONTENT_WIDTH:
-            room = [CONTENT_WIDTH] * count  # every cell on one line still fits the page
+        room = [(widths[i] if widths else FRAME_WIDTH / count) - CELL_PADDING for i in range(count)]
+        natural = None if widths else _natural_widths(headers, columns)
+        if natural and sum(natural) <= FRAME_WIDTH:  # every cell on one line still fits the page: so be it
+            widths, room = natural, [FRAME_WIDTH] * count
         plain = {i for i in range(count) if i in right or _fits(columns[i], CELL_FONT, room[i])}
         head = [self.styles["head_right" if i in right else "head"] for i in range(count)]
         data = [[str(h) if i in plain and _fits([str(h)], HEAD_FONT, room[i]) else Paragraph(text(h), head[i])
@@ -451,7 +473,7 @@ class CouncilNote:
         return buffer.getvalue()
 
     def _expected_contents(self):
-        """The contents entries the headings of the story will give, with page 0 for every page number."""
-        headings = [f for f in self.story if isinstance(f, Paragraph) and f.style.name in HEADING_LEVELS]
-        return [(HEADING_LEVELS[f.style.name], escape(f.getPlainText()), 0, f"heading-{number}")
-                for number, f in enumerate(headings, start=1)]
+        """The contents entries of the headings of the story, with page 0 for every page number (the pages are
+        drawn when the document is saved)."""
+        return [(HEADING_LEVELS[f.style.name], escape(f.heading_title), 0, f.heading_key)
+                for f in self.story if isinstance(f, _Heading)]

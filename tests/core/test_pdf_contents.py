@@ -229,3 +229,70 @@ def test_a_long_text_is_one_paragraph_per_line_so_it_lays_out_in_linear_time():
     assert "&lt;b&gt;" in paragraphs[1].text  # still escaped
     note.paragraph("x\n" * 3000)
     assert len(note.build()) > 0
+
+
+def test_tables_of_one_line_cells_stay_inside_the_margins():
+    """Cells that fit on one line are plain strings, which do not wrap: the table they make must still fit the
+    frame, the cell padding counted (whether the planner sizes the columns or ReportLab does)."""
+    from reportlab.platypus import Table
+
+    from planner.core.pdf import CONTENT_WIDTH
+
+    note = CouncilNote(make_cover())
+    for length in range(10, 90, 2):  # from tables that fit easily to tables that must wrap
+        rows = [[f"JSO-2026-{i:02d}", ("NORTHERN LIGHTS CROSSING " * 4)[:length], "LT", "Post-operational phase",
+                 "12 064", "12 065", "33 632", "2 840"] for i in range(3)]
+        note.table(["Reference", "Code name", "Lead", "State", "Seizures", "Arrests", "Controls", "Hits"], rows,
+                   align_right=(4, 5, 6, 7))
+        note.table([f"Column {i}" for i in range(12)], [[f"v{i}" + "w" * (length // 8) for i in range(12)]])
+    note.key_values([("A label", "A value that nearly fills the line " + "m" * n) for n in range(30, 50)])
+    note.build()
+    frame = CONTENT_WIDTH - 12  # the frame pads 6 points on each side
+    widths = [f._width for f in note.story if isinstance(f, Table)]
+    assert len(widths) > 80 and max(widths) <= frame + 0.01, max(widths) - frame
+
+
+def test_contents_without_any_heading_still_builds():
+    note = CouncilNote(make_cover(), contents=True)
+    note.paragraph("Only text.")
+    assert note.build().startswith(b"%PDF")
+
+
+def test_a_heading_split_at_the_foot_of_a_page_keeps_every_page_number_right():
+    """A heading of several lines may be split across two pages: the contents still give every heading the
+    page it starts on, and those after it theirs."""
+    long_title = "Modus operandi of the networks moving cigarettes " * 6
+    checked = 0
+    for height in range(150, 235, 3):
+        note = CouncilNote(make_cover(), contents=True)
+        note.section("Before")
+        note.spacer(height)
+        note.subsection(long_title)
+        note.paragraph("Text under the long heading.")
+        note.section("After the long one")
+        note.paragraph("Closing text.")
+        reader, texts = page_texts(note.build())
+        entries = contents_entries(texts[0])
+        assert entries["2. After the long one"] == heading_pages(texts, "2. After the long one")[0], height
+        assert entries["1. Before"] == heading_pages(texts, "1. Before")[0]
+        starts = [n for n, t in enumerate(texts, start=1) if "1.1. Modus operandi" in t and n > 1]
+        outline = reader.outline
+        flat = [item for group in outline for item in (group if isinstance(group, list) else [group])]
+        pages = {item.title.split(" of ")[0]: reader.get_destination_page_number(item) + 1 for item in flat}
+        assert pages["1.1. Modus operandi"] == starts[0] and len(pages) == 3, (height, pages)
+        checked += 1
+    assert checked > 20
+
+
+def _strings(drawing):
+    return [node.text for node in drawing.contents if node.__class__.__name__ == "String"]
+
+
+def test_bar_chart_ticks_read_well():
+    assert _strings(bar_chart([("a", 3), ("b", 1)]))[:4] == ["0", "1", "2", "3"]  # pieces: no half a seizure
+    big = _strings(bar_chart([("a", 125_000_000_000), ("b", 5)]))
+    assert len([t for t in big if t.endswith("000 000")]) <= 4  # long figures: few ticks, so they do not overlap
+    negative = bar_chart([("a", -5), ("b", 10)])
+    label = next(n for n in negative.contents if n.__class__.__name__ == "String" and n.text == "-5")
+    bar = next(n for n in negative.contents if n.__class__.__name__ == "Rect")
+    assert label.x <= bar.x and label.textAnchor == "end"  # a negative value is written left of its bar

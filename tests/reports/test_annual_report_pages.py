@@ -236,6 +236,18 @@ def test_a_control_drill_down_row_links_to_the_operation_control_list(annual, cl
         ("40", "6"), ("9", "1")]
 
 
+def test_a_hit_rate_of_nothing_found_still_opens_its_controls(annual, client, login, factory):
+    from planner.results.controls import create_controls
+
+    create_controls(factory.user("LT", "officer"), annual.operation, [_control("random", "road", 50, 0)])
+    db.session.commit()
+    login(annual.secretariat)
+    table = re.search(r'id="table-controls_by_basis".*?</table>', client.get(PAGE).get_data(as_text=True), re.S)
+    row = re.search(r'<tr data-key="random">(.*?)</tr>', table.group(0), re.S).group(1)
+    assert re.search(r'data-column="hit_rate"><a href="/reports/annual/2026/controls\?selection_basis=random">0\.00 %',
+                     unescape(row))
+
+
 @pytest.mark.parametrize("query, named", [
     ("selection_basis=hunch", "hunch"), ("transport_mode=camel", "camel"), ("category=tobacco", "category"),
     ("operation=JSO-2025-01", "JSO-2025-01"), ("status=withdrawn", "submitted records only"),
