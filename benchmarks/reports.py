@@ -4,9 +4,10 @@ which never carries an annex). Each case is written beside baselines measured in
 machine does not mislead: the bare SQL aggregation (the GROUP BY queries of planner/reports/figures.py over the
 same RecordSet, each distinct query once), a bare openpyxl write-only write of the same cells (every table of the
 dataset, and for the final report the annex rows streamed from a bare Core SELECT) and a bare ReportLab document
-of the same tables (no cover, contents or charts). Time is the median of --repeat runs; memory is the peak of
-tracemalloc (in a separate run, since tracing slows Python down) and the peak resident set size of the process
-during the case (VmHWM, reset before each case; ru_maxrss where it cannot be reset). The targets are under 10 s
+of the same tables (no cover, contents or charts). Time is the median of --repeat rounds, each running every
+case once (so that a drift of the machine's speed weighs on a case and its baselines alike); memory is the peak
+of tracemalloc (in a separate run, since tracing slows Python down) and the peak resident set size of the
+process during one more run of the case (VmHWM, reset before it; ru_maxrss where it cannot be reset). The targets are under 10 s
 and 300 MB a case and within 1.5 × its baseline; the cases that miss one are listed, and `--profile missed`
 profiles them (cProfile) after the measurements. Should the full annual PDF fail to build, the error is printed
 and (b) is measured without the tables wider than WIDE columns.
@@ -74,35 +75,35 @@ def _rss_peak(reset_worked):
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def measure(app, func, repeat):
-    """(median seconds, tracemalloc peak, RSS peak during the timed runs, RSS before); each run in a fresh request
-    context and session, as a request would be."""
+def _once(app, func):
+    """One run in a fresh request context and session, as a request would be; its seconds."""
     from planner.extensions import db
 
-    def once():
-        with app.test_request_context():
-            try:
-                return func()
-            finally:
-                db.session.remove()
+    with app.test_request_context():
+        start = time.perf_counter()
+        try:
+            func()
+        finally:
+            db.session.remove()
+        return time.perf_counter() - start
 
+
+def memory(app, func):
+    """(tracemalloc peak, RSS peak, RSS before) of one run, and of one more under tracemalloc (which slows
+    Python down, so no time is taken then)."""
     import gc
 
     gc.collect()
     rss_before = _status("VmRSS") or 0
     reset = _reset_rss_peak()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        once()
-        times.append(time.perf_counter() - start)
+    _once(app, func)
     rss = _rss_peak(reset)
     gc.collect()
     tracemalloc.start()
-    once()
+    _once(app, func)
     traced = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return statistics.median(times), traced, rss, rss_before
+    return traced, rss, rss_before
 
 
 # --- the cases ----------------------------------------------------------------------------------------------
@@ -356,10 +357,16 @@ def main():
           f"(not measured); median of {args.repeat} run(s)")
     sizes, notes = {}, []
     todo = cases(app, operation_id, sizes, notes)
+    # In rounds: every case once a round, so that a machine slowing down or speeding up during the run weighs on
+    # a case and on its baselines alike (one case after the other, ratios drifted by a third between runs).
+    times = {name: [] for name in todo}
+    for round_ in range(1, args.repeat + 1):
+        for name, (func, _group) in todo.items():
+            times[name].append(_once(app, func))
+        print(f"  … round {round_} of {args.repeat}: {sum(t[-1] for t in times.values()):.1f} s", flush=True)
     results = {}
     for name, (func, group) in todo.items():
-        results[name] = (*measure(app, func, args.repeat), group)
-        print(f"  … {name}: {results[name][0]:.2f} s", flush=True)
+        results[name] = (statistics.median(times[name]), *memory(app, func), group)
     missed = report(results, sizes, notes)
     print(f"peak RSS of the whole measuring process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     for name, (func, _group) in todo.items():
