@@ -65,7 +65,8 @@ def test_deactivate_and_reactivate(app_ctx, admin_client):
     admin_client.post(f"/admin/vocab/places/{place.id}/reactivate", data={"next": "https://evil.example/"})
     assert _place("NLRTM").is_active is True
     actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "place",
-                                                                 AuditEntry.object_id == place.id)).all()
+                                                                 AuditEntry.object_id == place.id)
+                                 .order_by(AuditEntry.id)).all()  # without ORDER BY, PostgreSQL may return any order
     assert actions == ["place.deactivated", "place.reactivated"]
 
 
