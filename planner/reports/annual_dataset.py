@@ -30,14 +30,14 @@ class _Oversight:
     role: str = "secretariat"
 
 
-def annual_link(**filters):
-    """The submitted seizures behind a figure (a `year` other than the report's: last year's figure)."""
-    return {"list": "annual", "status": "submitted", **{k: v for k, v in filters.items() if v is not None}}
+def annual_link(list_="annual", **filters):
+    """The submitted seizures behind a figure ("annual_controls": the control records behind a figure of
+    controls, hits or hit rate); a `year` other than the report's: last year's figure."""
+    return {"list": list_, "status": "submitted", **{k: v for k, v in filters.items() if v is not None}}
 
 
 def annual_controls_link(**filters):
-    """The submitted control records behind a figure of controls, hits or hit rate."""
-    return {"list": "annual_controls", "status": "submitted", **{k: v for k, v in filters.items() if v is not None}}
+    return annual_link("annual_controls", **filters)
 
 
 # The report names the operations the working party approved (and those cancelled after approval): a draft, a

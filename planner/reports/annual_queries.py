@@ -321,8 +321,9 @@ def breakdown_by_operation(year, filters):
     return sorted(rows, key=lambda r: r.operation.sequence)
 
 
-def seizure_list_args(filters):
-    """The query arguments of an operation's seizure list showing the records behind a drill-down row."""
+def list_args(filters):
+    """The query arguments of an operation's seizure or control list showing the records behind a drill-down
+    row (the same filters, the operation being the list's own)."""
     args = {"status": "submitted"}
     for key, value in filters.items():
         if key == "operation":

@@ -18,7 +18,7 @@ from planner.reports.access import issues_annual_report, reads_annual_report
 from planner.reports.annual_queries import (
     annual_document, annual_revision, annual_revisions, breakdown_by_operation, clean_drill_down,
     control_breakdown_by_operation, described_changes, issued_headers, log_annual_download, report_years,
-    require_year, seizure_list_args,
+    list_args, require_year,
 )
 from planner.reports.figures import rate
 from planner.reports.services import MAX_NOTE_LENGTH, issue_annual_report
@@ -212,7 +212,7 @@ def records(year):
     return render_template(
         "reports/annual_records.html", year=year, filters=filters, described=_described_filters(filters),
         errors=errors, rows=rows, total=total,
-        list_args=seizure_list_args(filters), display=display, QUANTITY=QUANTITY), 400 if errors else 200
+        list_args=list_args(filters), display=display, QUANTITY=QUANTITY), 400 if errors else 200
 
 
 @bp.route("/reports/annual/<int:year>/controls")
@@ -226,8 +226,7 @@ def control_records(year):
     filters, errors = clean_drill_down(request.args, year, controls=True)
     rows = [] if errors else control_breakdown_by_operation(year, filters)
     controls, hits = sum(r.controls for r in rows), sum(r.hits for r in rows)
-    list_args = {"status": "submitted", **{k: v for k, v in filters.items() if k != "operation"}}
     return render_template(
         "reports/annual_controls.html", year=year, filters=filters, described=_described_filters(filters),
         errors=errors, rows=rows, total={"controls": controls, "hits": hits, "hit_rate": rate(hits, controls)},
-        list_args=list_args, display=display), 400 if errors else 200
+        list_args=list_args(filters), display=display), 400 if errors else 200
